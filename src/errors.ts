@@ -1,0 +1,34 @@
+import createError from '@fastify/error'
+
+/** One entry of the error registry: a stable code, an HTTP status and a message template. */
+export interface ErrorEntry {
+  readonly code: `NCCOFLOW_ERR_${string}`
+  readonly statusCode: number
+  readonly message: string
+}
+
+function entry<const C extends `NCCOFLOW_ERR_${string}`>(code: C, statusCode: number, message: string) {
+  return { code, statusCode, message, Error: createError(code, message, statusCode) }
+}
+
+/**
+ * Every coded error nccoflow throws. A code is never reused once retired; each is documented in
+ * `docs/errors.md`, and a test keeps this registry and that page in step.
+ */
+export const errors = {
+  NCCO_INVALID: entry('NCCOFLOW_ERR_NCCO_INVALID', 500, 'Invalid NCCO: %s'),
+  NCCO_OPTION: entry('NCCOFLOW_ERR_NCCO_OPTION', 500, 'Invalid option for the %s action: %s'),
+  WEBHOOK_INVALID: entry('NCCOFLOW_ERR_WEBHOOK_INVALID', 400, 'Invalid %s webhook payload: %s'),
+} as const
+
+/** Names of the entries in {@link errors}. */
+export type ErrorName = keyof typeof errors
+/** Every error code nccoflow can produce. */
+export type ErrorCode = (typeof errors)[ErrorName]['code']
+
+/** Tells whether a value is an error thrown by nccoflow with the given code. */
+export function isNccoflowError(value: unknown, code?: ErrorCode): value is Error & { code: ErrorCode; statusCode: number } {
+  if (!(value instanceof Error)) return false
+  const c = (value as { code?: unknown }).code
+  return typeof c === 'string' && c.startsWith('NCCOFLOW_ERR_') && (code === undefined || c === code)
+}
