@@ -17,7 +17,6 @@ function entry<const C extends `NCCOFLOW_ERR_${string}`>(code: C, statusCode: nu
  */
 export const errors = {
   NCCO_INVALID: entry('NCCOFLOW_ERR_NCCO_INVALID', 500, 'Invalid NCCO: %s'),
-  NCCO_OPTION: entry('NCCOFLOW_ERR_NCCO_OPTION', 500, 'Invalid option for the %s action: %s'),
   WEBHOOK_INVALID: entry('NCCOFLOW_ERR_WEBHOOK_INVALID', 400, 'Invalid %s webhook payload: %s'),
 } as const
 

@@ -1,0 +1,6 @@
+export * from './actions/index.js'
+export { NccoBuilder, NccoValidationError, ncco } from './builder.js'
+export { buildAction, copyDefined, deepFreeze, defineAction, type ActionDefinition, type UrlField } from './define.js'
+export { fieldName, type NccoIssue, type NccoIssueCode, type NccoPath } from './issues.js'
+export { EventMethodSchema, isUrlOfKind, type Loose, type UrlInput, type UrlKind } from './url.js'
+export { isValidNcco, validateNcco } from './validate.js'
