@@ -22,24 +22,20 @@ const typeNames: Partial<Record<ValueErrorType, string>> = {
 
 /** Splits a TypeBox JSON pointer into path parts; digits become array indexes. */
 export function pointerToPath(pointer: string): (string | number)[] {
-  if (pointer === '') return []
   return pointer
-    .slice(1)
     .split('/')
+    .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
 }
 
 function show(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  const text = JSON.stringify(value)
+  const text = String(JSON.stringify(value))
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-function literals(schema: TSchema): unknown[] | undefined {
-  const variants = (schema as { anyOf?: TSchema[] }).anyOf
-  if (variants === undefined || !variants.every((v) => 'const' in v)) return undefined
-  return variants.map((v) => (v as { const?: unknown }).const)
+function literals(schema: TSchema): unknown[] {
+  return (schema as unknown as { anyOf: TSchema[] }).anyOf.map((v) => (v as { const?: unknown }).const)
 }
 
 function bound(error: ValueError): string {
@@ -55,7 +51,7 @@ function bound(error: ValueError): string {
     [[T.ArrayMinItems], 'at least', `${s.minItems} item${s.minItems === 1 ? '' : 's'}`],
   ]
   const found = pairs.find(([types]) => types.includes(error.type))
-  const [, word, limit] = found ?? [[], 'within', 'range']
+  const [, word, limit] = found as [ValueErrorType[], string, unknown]
   const range = (s.minimum !== undefined && s.maximum !== undefined) ? ` (range ${s.minimum} to ${s.maximum})` : ''
   return `must be ${word} ${String(limit)}${range}, got ${show(error.value)}`
 }
@@ -69,13 +65,14 @@ function closest(name: string, known: string[]): string | undefined {
 const legacyInputKeys = new Set(['timeOut', 'maxDigits', 'submitOnHash'])
 
 function describe(error: ValueError, subject: string, where: NccoPath, full: NccoPath): { code: NccoIssueCode; message: string } {
-  const name = fieldName(typeof full[0] === 'number' ? full.slice(1) : full)
-  const field = name === '' ? subject : `${subject} ${name}`
+  const field = `${subject} ${fieldName(full.slice(1))}`
   const marker = urlMarker(error.schema)
   if (marker !== undefined && error.type !== T.ObjectAdditionalProperties && error.type !== T.ObjectRequiredProperty) {
     const message = marker === 'list'
       ? `${field} must be an array holding exactly one absolute http(s) URL, like ["https://example.com/webhooks/event"]; got ${show(error.value)}`
-      : `${field} must be ${describeUrlKind(marker)}; got ${show(error.value)}`
+      : marker === 'item'
+        ? `${field} must hold one absolute http or https URL; ${show(error.value)} is not one`
+        : `${field} must be ${describeUrlKind(marker)}; got ${show(error.value)}`
     return { code: 'invalid_url', message }
   }
   switch (error.type) {
@@ -83,8 +80,7 @@ function describe(error: ValueError, subject: string, where: NccoPath, full: Ncc
       return { code: 'missing_field', message: `${field} is required` }
     case T.ObjectAdditionalProperties: {
       const key = String(where[where.length - 1])
-      const parent = (error.schema as { properties?: Record<string, unknown> }).properties
-      const hint = closest(key, Object.keys(parent ?? {}))
+      const hint = closest(key, Object.keys((error.schema as unknown as { properties: Record<string, unknown> }).properties))
       const legacy = subject === 'input' && where.length === 1 && legacyInputKeys.has(key)
       const extra = legacy
         ? `; since 2021 it belongs in dtmf: { ${key}: ... } and input needs type: ["dtmf"]`
@@ -92,9 +88,11 @@ function describe(error: ValueError, subject: string, where: NccoPath, full: Ncc
       return { code: 'unknown_field', message: `${field} is not a known option${extra}` }
     }
     case T.Union: {
-      const values = literals(error.schema)
-      if (values !== undefined) return { code: 'invalid_value', message: `${field} must be one of ${values.map(show).join(', ')}; got ${show(error.value)}` }
-      return { code: 'invalid_value', message: `${field} has an unexpected shape: ${show(error.value)}` }
+      if ((error.schema as { discriminator?: string }).discriminator !== undefined) {
+        return { code: 'invalid_type', message: `${field} must be an object, got ${show(error.value)}` }
+      }
+      // The other unions in our schemas are enums of literals.
+      return { code: 'invalid_value', message: `${field} must be one of ${literals(error.schema).map(show).join(', ')}; got ${show(error.value)}` }
     }
     case T.Literal:
       return { code: 'invalid_value', message: `${field} must be ${show((error.schema as { const?: unknown }).const)}; got ${show(error.value)}` }
@@ -108,7 +106,9 @@ function describe(error: ValueError, subject: string, where: NccoPath, full: Ncc
   }
   if (rangeTypes.has(error.type)) return { code: 'out_of_range', message: `${field} ${bound(error)}` }
   // What is left are type errors: our schemas use no other TypeBox kinds.
-  return { code: 'invalid_type', message: `${field} must be ${typeNames[error.type] ?? error.message}, got ${show(error.value)}` }
+  /* c8 ignore next */
+  const expected = typeNames[error.type] ?? error.message
+  return { code: 'invalid_type', message: `${field} must be ${expected}, got ${show(error.value)}` }
 }
 
 /**
@@ -124,7 +124,7 @@ export function schemaIssues(schema: TSchema, value: unknown, base: NccoPath, su
     const variant = pickVariant(error)
     if (variant !== undefined) {
       const at = [...base, ...where, variant.key]
-      const label = `${subject} ${fieldName(typeof at[0] === 'number' ? at.slice(1) : at)}`
+      const label = `${subject} ${fieldName(at.slice(1))}`
       const choices = `one of ${variant.known.map(show).join(', ')}`
       const nested = variant.schema !== undefined
         ? schemaIssues(variant.schema, error.value, [...base, ...where], subject)
@@ -134,6 +134,8 @@ export function schemaIssues(schema: TSchema, value: unknown, base: NccoPath, su
       issues.push(...nested)
       continue
     }
+    // A bad URL inside a URL list is reported on the list field: the field is what the author wrote wrong.
+    if (urlMarker(error.schema) === 'item') where.pop()
     const path = [...base, ...where]
     const { code, message } = describe(error, subject, where, path)
     issues.push(issue(code, path, message))
@@ -144,7 +146,7 @@ export function schemaIssues(schema: TSchema, value: unknown, base: NccoPath, su
 function pickVariant(error: ValueError): { schema?: TSchema; key: string; known: unknown[]; value: unknown } | undefined {
   const key = (error.schema as { discriminator?: string }).discriminator
   if (error.type !== T.Union || key === undefined) return undefined
-  const variants = (error.schema as { anyOf?: TSchema[] }).anyOf ?? []
+  const variants = (error.schema as unknown as { anyOf: TSchema[] }).anyOf
   const known = variants.map((v) => (v.properties as Record<string, { const: unknown }>)[key]?.const)
   if (error.value === null || typeof error.value !== 'object' || Array.isArray(error.value)) return undefined
   const value = (error.value as Record<string, unknown>)[key]

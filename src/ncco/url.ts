@@ -33,7 +33,7 @@ export function UrlString(kind: UrlKind = 'http', options: Record<string, unknow
 
 /** Schema of a Vonage URL list: an array holding exactly one absolute http(s) URL. */
 export function UrlList(options: Record<string, unknown> = {}) {
-  return Type.Array(UrlString('http'), { minItems: 1, maxItems: 1, nccoUrl: 'list', ...options })
+  return Type.Array(UrlString('http', { nccoUrl: 'item' }), { minItems: 1, maxItems: 1, nccoUrl: 'list', ...options })
 }
 
 /** Schema of `eventMethod`. */
@@ -55,6 +55,6 @@ export type Loose<T> = T extends readonly unknown[]
     : T
 
 /** Reads the `nccoUrl` marker of a schema, if any. */
-export function urlMarker(schema: TSchema): UrlKind | 'list' | undefined {
-  return (schema as { nccoUrl?: UrlKind | 'list' }).nccoUrl
+export function urlMarker(schema: TSchema): UrlKind | 'list' | 'item' | undefined {
+  return (schema as { nccoUrl?: UrlKind | 'list' | 'item' }).nccoUrl
 }

@@ -39,10 +39,10 @@ t.test('callback URLs are arrays of exactly one absolute http(s) URL', async (t)
     ['https://example.com/event', [0, 'eventUrl']],
     [[], [0, 'eventUrl']],
     [['https://a.example/1', 'https://a.example/2'], [0, 'eventUrl']],
-    [['/event'], [0, 'eventUrl', 0]],
-    [['ftp://example.com/event'], [0, 'eventUrl', 0]],
-    [['wss://example.com/event'], [0, 'eventUrl', 0]],
-    [[42], [0, 'eventUrl', 0]],
+    [['/event'], [0, 'eventUrl']],
+    [['ftp://example.com/event'], [0, 'eventUrl']],
+    [['wss://example.com/event'], [0, 'eventUrl']],
+    [[42], [0, 'eventUrl']],
   ]
   for (const [eventUrl, path] of cases) {
     t.strictSame(brief(validateNcco([{ action: 'record', eventUrl }])), [e('invalid_url', path)], JSON.stringify(eventUrl))
@@ -50,7 +50,7 @@ t.test('callback URLs are arrays of exactly one absolute http(s) URL', async (t)
   const message = validateNcco([{ action: 'input', type: ['dtmf'], eventUrl: 'https://example.com/e' }])[0]?.message
   t.match(message, 'input eventUrl must be an array holding exactly one absolute http(s) URL')
   t.strictSame(brief(validateNcco([{ action: 'stream', streamUrl: 'https://example.com/a.mp3' }])), [e('invalid_url', [0, 'streamUrl'])])
-  t.strictSame(brief(validateNcco([{ action: 'record', transcription: { eventUrl: ['x'] } }])), [e('invalid_url', [0, 'transcription', 'eventUrl', 0])])
+  t.strictSame(brief(validateNcco([{ action: 'record', transcription: { eventUrl: ['x'] } }])), [e('invalid_url', [0, 'transcription', 'eventUrl'])])
   t.strictSame(brief(validateNcco([{ action: 'connect', endpoint: [{ type: 'websocket', uri: 'https://example.com/ws' }] }])), [e('invalid_url', [0, 'endpoint', 0, 'uri'])])
   t.strictSame(brief(validateNcco([{ action: 'connect', endpoint: [{ type: 'sip', uri: 'https://example.com' }] }])), [e('invalid_url', [0, 'endpoint', 0, 'uri'])])
   t.strictSame(brief(validateNcco([{ action: 'connect', endpoint: [{ type: 'phone', number: '447700900001', onAnswer: { url: '/answer' } }] }])), [e('invalid_url', [0, 'endpoint', 0, 'onAnswer', 'url'])])
@@ -77,7 +77,7 @@ t.test('options that cannot be used together', async (t) => {
   t.strictSame(brief(validateNcco([{ action: 'input', type: ['dtmf'], mode: 'asynchronous', dtmf: { maxDigits: 1 } }])), [e('conflict', [0, 'dtmf'])])
   t.strictSame(brief(validateNcco([{ action: 'input', type: ['dtmf', 'speech'], mode: 'asynchronous' }])), [e('conflict', [0, 'mode'])])
   t.strictSame(brief(validateNcco([{ action: 'record', channels: 2 }])), [e('conflict', [0, 'channels'])])
-  t.strictSame(brief(validateNcco([{ action: 'connect', endpoint: [{ type: 'app', user: 'a' }], from: '447700900000', randomFromNumber: true }])), [e('conflict', [0, 'randomFromNumber'])])
+  t.strictSame(brief(validateNcco([{ action: 'connect', endpoint: [{ type: 'app', user: 'a' }], from: '447700900000', randomFromNumber: true }])), [e('conflict', [0, 'from'])])
   t.ok(isValidNcco([{ action: 'connect', endpoint: [{ type: 'app', user: 'a' }], from: '447700900000', randomFromNumber: false }]))
   t.strictSame(brief(validateNcco([{ action: 'conversation', name: 'c', transcription: {} }])), [e('conflict', [0, 'transcription'])])
   t.strictSame(brief(validateNcco([{ action: 'record', channels: 40, format: 'aac' }])), [e('invalid_value', [0, 'format']), e('out_of_range', [0, 'channels']), e('conflict', [0, 'channels'])], 'rules still run when the schema fails')
@@ -142,7 +142,7 @@ t.test('messages say what is expected and what was given', async (t) => {
   t.strictSame(message([{ action: 'talk', text: 'x', language: 'English' }]), ['talk language must be a BCP-47 language tag such as en-US; got "English"'])
   t.strictSame(message([{ action: 'notify', payload: 'x', eventUrl: ['https://example.com/n'] }]), ['notify payload must be an object, got "x"'])
   t.strictSame(message([{ action: 'connect', endpoint: [{ type: 'websocket', uri: 'wss://a.example', authorization: 'token' }] }]),
-    ['connect endpoint[0].authorization has an unexpected shape: "token"'])
+    ['connect endpoint[0].authorization must be an object, got "token"'])
   t.strictSame(message([{ action: 'talk', text: 'x'.repeat(80), loop: -1 }]), ['talk loop must be at least 0, got -1'])
   t.strictSame(message([{ action: 'conversation', name: 'c', canHear: [1] }]), ['conversation canHear[0] must be a string, got 1'])
 })

@@ -16,4 +16,4 @@ export const LegListSchema = Type.Array(Type.String({ minLength: 1 }))
 export const NonEmpty = Type.String({ minLength: 1 })
 
 /** Vonage phone numbers: E.164 digits without the leading `+`. */
-export const PhoneNumberSchema = Type.String({ pattern: '^[0-9]{7,15}$', description: 'an E.164 number of 7 to 15 digits without +' })
+export const PhoneNumberSchema = Type.String({ pattern: '^[0-9]*$', minLength: 7, maxLength: 15, description: 'an E.164 number: digits only, no +' })

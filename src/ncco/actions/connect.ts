@@ -67,7 +67,7 @@ export function isConnect(value: unknown): value is ConnectAction {
 function rules(action: ConnectAction): NccoIssue[] {
   const issues: NccoIssue[] = []
   if (action.from !== undefined && action.randomFromNumber === true) {
-    issues.push(issue('conflict', ['randomFromNumber'], 'connect randomFromNumber: true cannot be used together with from'))
+    issues.push(issue('conflict', ['from'], 'connect from cannot be used together with randomFromNumber: true'))
   }
   if (action.advancedMachineDetection !== undefined && action.advanced_machine_detection !== undefined) {
     issues.push(issue('conflict', ['advanced_machine_detection'], 'give advancedMachineDetection once: advancedMachineDetection and advanced_machine_detection are the same option'))

@@ -146,7 +146,10 @@ const MAX_WS_HEADERS = 512
 
 /** Rules across an endpoint's own fields, by type; paths are relative to the endpoint. */
 export const endpointRules: Record<Endpoint['type'], (e: never) => NccoIssue[]> = {
-  phone: () => [],
+  phone: (e: PhoneEndpoint) =>
+    e.onAnswer?.ringback !== undefined && e.onAnswer.ringbackTone !== undefined
+      ? [issue('conflict', ['onAnswer', 'ringback'], 'give the answer tone once: ringback is the legacy spelling of ringbackTone')]
+      : [],
   app: () => [],
   vbc: () => [],
   websocket: (e: WebsocketEndpoint) => {
