@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox'
+import type { StringOptions, TUnsafe } from '@sinclair/typebox'
+
+// Field schemas and value helpers shared by every webhook module: each quirk of Vonage's payloads
+// (numbers sent as strings, nulls, JSON inside query strings) is written here once.
+
+/** Object options for every webhook payload: Vonage adds fields over time, so unknown keys are kept. */
+export const lenient = { additionalProperties: true } as const
+
+/** A Vonage identifier (`uuid`, `conversation_uuid`, `call_uuid`, `recording_uuid`): a non-empty string. */
+export const IdSchema = Type.String({ minLength: 1 })
+
+/** A string that holds a decimal number, or the empty string a query string sends for a null. */
+export const NumericStringSchema = Type.String({ pattern: '^(-?[0-9]+(\\.[0-9]+)?)?$', description: 'a numeric string' })
+
+// Null comes first in these unions: a validator that coerces types (fastify's ajv does) tries members in
+// order and would otherwise turn null into 0 or ''.
+
+/** A number as Vonage sends it: a JSON number, a numeric string or null. */
+export const NumberLikeSchema = Type.Union([Type.Null(), Type.Number(), NumericStringSchema], {
+  description: 'a number, a numeric string or null',
+})
+
+/** A string that Vonage may send as null when it has no value yet. */
+export const NullableStringSchema = Type.Union([Type.Null(), Type.String()], { description: 'a string or null' })
+
+/** A boolean as a JSON body or a query string carries it. */
+export const BooleanLikeSchema = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false')])
+
+/** Any JSON object, such as `custom_data`, `headers` or a notify `payload`. */
+export const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown())
+
+/** A string whose known values are listed but whose other values are accepted, typed as the known union plus string. */
+export function knownOr<const T extends string>(values: readonly T[], options?: StringOptions): TUnsafe<T | (string & {})> {
+  return Type.Unsafe<T | (string & {})>(Type.Union([...values.map((value) => Type.Literal(value)), Type.String(options)]))
+}
+
+/** Object options requiring at least one of the given keys, as plain JSON Schema (`anyOf` of `required`). */
+export function requireOneOf(...keys: readonly string[]): { anyOf: { required: string[] }[] } {
+  return { anyOf: keys.map((key) => ({ required: [key] })) }
+}
+
+/** Tells whether a value is a plain object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Turns a number-like field into a number, or undefined when it is null, empty or absent. */
+export function toNumber(value: number | string | null | undefined): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined
+  return Number(value)
+}
+
+/** Turns a boolean-like field into a boolean, or undefined when it is absent. */
+export function toBoolean(value: boolean | 'true' | 'false' | undefined): boolean | undefined {
+  return value === undefined ? undefined : value === true || value === 'true'
+}
+
+/** Turns a null into undefined, so a normalised payload omits the field instead of holding null. */
+export function nonNull<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined
+}
+
+/** Returns a copy of an object without the keys whose value is undefined. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
