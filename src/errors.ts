@@ -18,6 +18,12 @@ function entry<const C extends `NCCOFLOW_ERR_${string}`>(code: C, statusCode: nu
 export const errors = {
   NCCO_INVALID: entry('NCCOFLOW_ERR_NCCO_INVALID', 500, 'Invalid NCCO: %s'),
   WEBHOOK_INVALID: entry('NCCOFLOW_ERR_WEBHOOK_INVALID', 400, 'Invalid %s webhook payload: %s'),
+  FLOW_INVALID: entry('NCCOFLOW_ERR_FLOW_INVALID', 500, 'Flow "%s" cannot run: %s'),
+  FLOW_UNKNOWN: entry('NCCOFLOW_ERR_FLOW_UNKNOWN', 404, 'No flow named "%s"'),
+  RUNTIME_BUDGET: entry('NCCOFLOW_ERR_RUNTIME_BUDGET', 500, 'Async work took longer than the %s ms budget'),
+  RUNTIME_BAD_TARGET: entry('NCCOFLOW_ERR_RUNTIME_BAD_TARGET', 500, 'Step "%s" went to "%s", which is not one of its targets'),
+  RUNTIME_LOOP: entry('NCCOFLOW_ERR_RUNTIME_LOOP', 500, 'Flow passed %s steps without waiting for the caller; a goto loop?'),
+  STORE_CONFLICT: entry('NCCOFLOW_ERR_STORE_CONFLICT', 409, 'Call %s was changed by another request'),
 } as const
 
 /** Names of the entries in {@link errors}. */

@@ -1,2 +1,6 @@
 export * from './ncco/index.js'
+export * from './webhooks/index.js'
+export * from './dsl/index.js'
+export * from './runtime/index.js'
+export * from './server/index.js'
 export { errors, isNccoflowError, type ErrorCode, type ErrorName } from './errors.js'

@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { flowToMermaid } from '../dsl/graph.js'
+import { buildServer } from '../server/build.js'
+import { loadFlows } from './load-flows.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -7,21 +11,102 @@ const help = `nccoflow ${pkg.version}: typed Vonage Voice call flows
 Usage: nccoflow <command>
 
 Commands:
-  help        show this help
-  version     print the version
+  start                 serve the flows in FLOWS_DIR (answer, event, fallback and callback routes)
+  routes                list every route with its flow and step
+  ncco <flow> [step]    print the NCCO a step renders for a sample call (default: the flow's first step)
+  graph <flow>          print the flow as a Mermaid state diagram
+  version               print the version
+  help                  show this help
+
+Environment:
+  PORT (3000), HOST (127.0.0.1), PUBLIC_URL (base of callback URLs; default: taken from each request),
+  FLOWS_DIR (./flows), DEFAULT_FLOW (the only flow, or the one named "default"), LOG_LEVEL (info)
 `
 
-/** Runs the `nccoflow` command with its arguments; resolves to the exit code. */
-export async function main(argv: readonly string[], out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
-  const [command = 'help'] = argv
-  if (command === 'version' || command === '--version' || command === '-v') {
-    out(`${pkg.version}\n`)
-    return 0
+/** What the command reads from its environment. */
+export interface CliEnv {
+  readonly [name: string]: string | undefined
+}
+
+/** Where the command writes. */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+}
+
+const defaultIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }
+
+async function server(env: CliEnv, logger: boolean | object): Promise<FastifyInstance> {
+  const flows = await loadFlows(env.FLOWS_DIR ?? './flows')
+  return buildServer({
+    flows,
+    logger,
+    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
+    ...(env.DEFAULT_FLOW ? { defaultFlow: env.DEFAULT_FLOW } : {}),
+  })
+}
+
+/** Starts the server; resolves once it listens, with the running instance. */
+export async function start(env: CliEnv = process.env): Promise<FastifyInstance> {
+  const app = await server(env, { level: env.LOG_LEVEL ?? 'info' })
+  const port = Number(env.PORT ?? 3000)
+  const address = await app.listen({ port, host: env.HOST ?? '127.0.0.1' })
+  app.log.info({ flows: [...app.nccoflow.runtime.flows.keys()], defaultFlow: app.nccoflow.defaultFlow }, `nccoflow listening on ${address}`)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      void app.close()
+    })
   }
-  if (command === 'help' || command === '--help' || command === '-h') {
-    out(help)
-    return 0
+  return app
+}
+
+/** Runs the `nccoflow` command with its arguments; resolves to the exit code (`start` resolves once listening). */
+export async function main(argv: readonly string[], env: CliEnv = process.env, io: CliIo = defaultIo): Promise<number> {
+  const [command = 'help', ...args] = argv
+  try {
+    switch (command) {
+      case 'version': case '--version': case '-v':
+        io.out(`${pkg.version}\n`)
+        return 0
+      case 'help': case '--help': case '-h':
+        io.out(help)
+        return 0
+      case 'start':
+        await start(env)
+        return 0
+      case 'routes': {
+        const app = await server(env, false)
+        const rows = app.nccoflow.routes.map((r) => [r.methods.join(','), r.url, r.kind, r.flow ?? '', r.step ?? ''])
+        const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length), ['METHODS', 'URL', 'KIND', 'FLOW'][i]?.length ?? 0))
+        const line = (r: string[]) => `${r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i] as number) : cell)).join('  ').trimEnd()}\n`
+        io.out(line(['METHODS', 'URL', 'KIND', 'FLOW', 'STEP']) + rows.map(line).join(''))
+        await app.close()
+        return 0
+      }
+      case 'ncco': {
+        const [flow, step] = args
+        if (flow === undefined) throw new Error('usage: nccoflow ncco <flow> [step]')
+        const app = await server(env, false)
+        const ncco = await app.nccoflow.runtime.preview(flow, step, (env.PUBLIC_URL ?? 'https://example.com').replace(/\/+$/, ''), { from: '447700900000', to: '447700900001' })
+        io.out(`${JSON.stringify(ncco, null, 2)}\n`)
+        await app.close()
+        return 0
+      }
+      case 'graph': {
+        const [name] = args
+        const flows = await loadFlows(env.FLOWS_DIR ?? './flows')
+        const flow = flows.find((f) => f.name === name)
+        if (flow === undefined) throw new Error(`usage: nccoflow graph <flow>; flows: ${flows.map((f) => f.name).join(', ')}`)
+        io.out(flowToMermaid(flow))
+        return 0
+      }
+      default:
+        io.err(`nccoflow: unknown command "${command}"\n\n${help}`)
+        return 1
+    }
+  } catch (error) {
+    io.err(`nccoflow ${command}: ${(error as Error).message}\n`)
+    return 1
   }
-  out(`nccoflow: unknown command "${command}"\n\n${help}`)
-  return 1
 }

@@ -1,0 +1,30 @@
+import type { DigitsMatch, InputMatch, InputResult, SpeechMatch } from './types.js'
+
+function digitsMatch(match: DigitsMatch, digits: string): boolean {
+  if (typeof match === 'string') return digits === match
+  if (match instanceof RegExp) return new RegExp(match.source, match.flags.replace('g', '')).test(digits)
+  return match(digits)
+}
+
+function speechMatch(match: SpeechMatch, text: string): boolean {
+  if (typeof match === 'string') {
+    const escaped = match.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    return new RegExp(`(^|\\W)${escaped}($|\\W)`, 'i').test(text)
+  }
+  if (match instanceof RegExp) return new RegExp(match.source, match.flags.replace('g', '')).test(text)
+  return match(text)
+}
+
+/** Tells whether the caller gave nothing: no digits and no speech. */
+export function isTimeout(result: InputResult): boolean {
+  return result.digits === '' && result.speech.length === 0
+}
+
+/**
+ * Tells whether an input result matches a branch: digits against `dtmf` when digits were pressed, otherwise each
+ * speech transcript (best first) against `speech`.
+ */
+export function matchesInput(match: InputMatch, result: InputResult): boolean {
+  if (result.digits !== '') return match.dtmf !== undefined && digitsMatch(match.dtmf, result.digits)
+  return match.speech !== undefined && result.speech.some((s) => speechMatch(match.speech as SpeechMatch, s.text))
+}

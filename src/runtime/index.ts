@@ -1,0 +1,6 @@
+export { addHistory, HISTORY_LIMIT, type CallRecord, type HistoryEntry } from './call-record.js'
+export { silentLogger, type Logger } from './log.js'
+export { compileFlow, type CompiledFlow, type FlowEvent, type MachineContext, type PersistedState } from './machine.js'
+export { KeyedQueue } from './queue.js'
+export { CONNECT_FAILURES, CallRuntime, TERMINAL_STATUSES, callbackReturnsNcco, type CallTtl, type Payload, type RequestInfo, type RuntimeOptions } from './runtime.js'
+export * from './store/index.js'

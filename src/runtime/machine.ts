@@ -1,0 +1,106 @@
+import { assign, initialTransition, setup, transition, type AnyMachineSnapshot } from 'xstate'
+import { isTimeout, matchesInput } from '../dsl/match.js'
+import type { FlowDefinition, InputResult, StepDefinition } from '../dsl/types.js'
+
+/** What the machine of a call holds: the flow's context and the caller's last input. JSON data only. */
+export interface MachineContext {
+  readonly ctx: Record<string, unknown>
+  readonly input?: InputResult
+}
+
+/** Events a call's machine takes. Lowercase and dotted, as xstate v5 names them. */
+export type FlowEvent =
+  | { type: 'input.received'; input: InputResult }
+  | { type: 'connect.failed'; status: string }
+  | { type: 'step.next'; target: string }
+  | { type: 'context.patch'; patch: Record<string, unknown> }
+  | { type: 'call.ended' }
+
+/** The state name a call is in once it has ended. */
+export const ENDED = '#ended'
+
+/** The persisted form of a call's machine: its step and context. */
+export interface PersistedState {
+  readonly value: string
+  readonly context: MachineContext
+}
+
+function inputTransitions(step: StepDefinition) {
+  const reenter = (target: string) => ({ target, reenter: true, actions: 'storeInput' as const })
+  return [
+    ...step.branches.map((branch, index) => ({ guard: { type: 'branch' as const, params: { step: step.name, index } }, ...reenter(branch.target) })),
+    ...(step.onTimeout === undefined ? [] : [{ guard: 'timedOut' as const, ...reenter(step.onTimeout) }]),
+    reenter(step.otherwise ?? step.name),
+  ]
+}
+
+/**
+ * Compiles a flow into an xstate machine: one state per step plus a final `ended`. Guards are named implementations
+ * (so snapshots persist as plain JSON); the runtime advances calls with pure `transition()`.
+ */
+export function compileFlow(definition: FlowDefinition) {
+  const machine = setup({
+    types: { context: {} as MachineContext, events: {} as FlowEvent, input: {} as MachineContext },
+    guards: {
+      branch: ({ event }, params: { step: string; index: number }) => {
+        const branch = definition.steps[params.step]?.branches[params.index]
+        return event.type === 'input.received' && branch !== undefined && matchesInput(branch.match, event.input)
+      },
+      timedOut: ({ event }) => event.type === 'input.received' && isTimeout(event.input),
+      nextIs: ({ event }, params: { target: string }) => event.type === 'step.next' && event.target === params.target,
+    },
+    actions: {
+      storeInput: assign(({ event }) => (event.type === 'input.received' ? { input: event.input } : {})),
+      applyPatch: assign(({ context, event }) => (event.type === 'context.patch' ? { ctx: { ...context.ctx, ...event.patch } } : {})),
+    },
+  }).createMachine({
+    id: definition.name,
+    context: ({ input }) => input,
+    initial: definition.initial,
+    on: {
+      'context.patch': { actions: 'applyPatch' },
+      'call.ended': { target: ENDED },
+    },
+    states: {
+      ...Object.fromEntries(
+        Object.values(definition.steps).map((step) => {
+          const targets = step.next === undefined ? [] : step.next.kind === 'static' ? [step.next.target] : step.next.targets
+          return [
+            step.name,
+            {
+              on: {
+                'input.received': inputTransitions(step),
+                ...(step.onFailure === undefined ? {} : { 'connect.failed': { target: step.onFailure } }),
+                'step.next': targets.map((target) => ({ guard: { type: 'nextIs' as const, params: { target } }, target, reenter: true })),
+              },
+            },
+          ]
+        }),
+      ),
+      ended: { id: 'ended', type: 'final' as const },
+    },
+  })
+
+  return {
+    machine,
+    /** The state a new call starts in. */
+    start(context: MachineContext): AnyMachineSnapshot {
+      return initialTransition(machine, context)[0]
+    },
+    /** A stored state, ready for `advance`. */
+    restore(state: PersistedState): AnyMachineSnapshot {
+      return machine.resolveState({ value: state.value, context: state.context })
+    },
+    /** The pure transition of a snapshot by an event. */
+    advance(snapshot: AnyMachineSnapshot, event: FlowEvent): AnyMachineSnapshot {
+      return transition(machine, snapshot as never, event)[0]
+    },
+    /** The form stored in the call record. */
+    persist(snapshot: AnyMachineSnapshot): PersistedState {
+      return { value: String(snapshot.value), context: snapshot.context as MachineContext }
+    },
+  }
+}
+
+/** A compiled flow. */
+export type CompiledFlow = ReturnType<typeof compileFlow>

@@ -1,0 +1,22 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { nccoflow } from './plugin.js'
+import type { NccoflowOptions } from './options.js'
+
+/** Options of {@link buildServer}: the plugin's, plus fastify's logger setting. */
+export interface BuildServerOptions extends NccoflowOptions {
+  readonly logger?: FastifyServerOptions['logger']
+}
+
+/**
+ * A fastify server with nccoflow registered and ready (not listening), as the `nccoflow start` command builds it.
+ * @example
+ * const app = await buildServer({ flows: [menu], publicUrl: 'https://ivr.example.com' })
+ * await app.listen({ port: 3000 })
+ */
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const { logger = false, ...plugin } = options
+  const app = Fastify({ logger, trustProxy: true })
+  await app.register(nccoflow, plugin)
+  await app.ready()
+  return app
+}

@@ -1,0 +1,3 @@
+export { buildServer, type BuildServerOptions } from './build.js'
+export type { NccoflowOptions } from './options.js'
+export { nccoflow, type RouteInfo } from './plugin.js'
