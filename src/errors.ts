@@ -23,7 +23,8 @@ export const errors = {
   RUNTIME_BUDGET: entry('NCCOFLOW_ERR_RUNTIME_BUDGET', 500, 'Async work took longer than the %s ms budget'),
   RUNTIME_BAD_TARGET: entry('NCCOFLOW_ERR_RUNTIME_BAD_TARGET', 500, 'Step "%s" went to "%s", which is not one of its targets'),
   RUNTIME_LOOP: entry('NCCOFLOW_ERR_RUNTIME_LOOP', 500, 'Flow passed %s steps without waiting for the caller; a goto loop?'),
-  STORE_CONFLICT: entry('NCCOFLOW_ERR_STORE_CONFLICT', 409, 'Call %s was changed by another request'),
+  STORE_CONFLICT: entry('NCCOFLOW_ERR_STORE_CONFLICT', 409, 'Call store conflict for %s: expected version %s, found %s'),
+  STORE_INVALID_ARGUMENT: entry('NCCOFLOW_ERR_STORE_INVALID_ARGUMENT', 500, 'Invalid call store argument: %s'),
 } as const
 
 /** Names of the entries in {@link errors}. */

@@ -32,7 +32,7 @@ export class StepBuilder<C> {
   }
 
   #op(op: StepOp): StepBuilder<C> {
-    return this.#with({ ops: [...this.#data.ops, Object.freeze(op)] })
+    return this.#with({ ops: Object.freeze([...this.#data.ops, Object.freeze(op)]) })
   }
 
   #action(action: string, args: readonly unknown[], handler?: CallbackHandler<C>): StepBuilder<C> {
@@ -104,7 +104,7 @@ export class StepBuilder<C> {
 
   /** After an input: go to `target` when the digits or the speech match. */
   on(match: InputMatch, target: string): StepBuilder<C> {
-    return this.#with({ branches: [...this.#data.branches, Object.freeze({ match: Object.freeze({ ...match }), target })] })
+    return this.#with({ branches: Object.freeze([...this.#data.branches, Object.freeze({ match: Object.freeze({ ...match }), target })]) })
   }
 
   /** After an input: go to `target` when no branch matches (and on a timeout, unless `onTimeout` is set). */

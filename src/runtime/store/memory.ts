@@ -1,0 +1,130 @@
+import { StoreArgumentError, StoreConflictError, encodeRecord, ttlToMs, type CallStore, type Versioned } from './contract.js'
+
+/** Options of {@link createMemoryStore}; each is checked when the store is created. */
+export interface MemoryStoreOptions {
+  /** Most records held at once (default 100_000); writing a new record beyond it evicts the least recently written one. */
+  maxCalls?: number
+  /** Most aliases held at once (default 4 × maxCalls), evicted the same way. */
+  maxAliases?: number
+  /** How often expired records and aliases are dropped, in milliseconds (default 60_000). */
+  sweepIntervalMs?: number
+  /** The clock, in milliseconds since the epoch (default `Date.now`); tests pass a fake one. */
+  now?: () => number
+}
+
+/** A {@link CallStore} held in this process's memory. */
+export interface MemoryCallStore<T = unknown> extends CallStore<T> {
+  /** Records held in memory: an expired record counts until a read, a write or the sweep drops it. */
+  readonly size: number
+}
+
+interface Expiring {
+  readonly expiresAt: number
+}
+
+interface RecordEntry extends Expiring {
+  readonly json: string
+  readonly version: number
+}
+
+interface AliasEntry extends Expiring {
+  readonly id: string
+}
+
+/**
+ * Creates a call store in this process's memory: the default for one server, lost on restart. Records are kept as
+ * JSON strings. Expired entries are dropped when read and by a sweep every `sweepIntervalMs` on an unref'd timer, so
+ * the store never keeps the process alive; `close()` stops it.
+ *
+ * Memory is bounded: when `maxCalls` records (or `maxAliases` aliases) are held, writing a new one first evicts the
+ * least recently written. Every write moves its key to the end of a Map, so that Map's order is write order and
+ * eviction is O(1); as the runtime writes every record with the same TTL, write order is also expiry order, and the
+ * evicted record is the one closest to expiry. An evicted record simply reads as absent: a put expecting its old
+ * version fails with a conflict, and a put expecting null creates it again at version 1.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore<{ step: string }>({ maxCalls: 10_000 })
+ * const version = await store.put('leg-uuid', { step: 'menu' }, null, 3600)
+ * await store.setAlias('conversation:CON-1', 'leg-uuid', 3600)
+ * const id = await store.resolveAlias('conversation:CON-1') // 'leg-uuid'
+ * await store.put('leg-uuid', { step: 'record' }, version, 3600) // 2
+ * await store.close()
+ * ```
+ */
+export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {}): MemoryCallStore<T> {
+  const maxCalls = positiveInteger('maxCalls', options.maxCalls ?? 100_000)
+  const maxAliases = positiveInteger('maxAliases', options.maxAliases ?? maxCalls * 4)
+  const sweepIntervalMs = positiveInteger('sweepIntervalMs', options.sweepIntervalMs ?? 60_000)
+  const now = options.now ?? Date.now
+  const records = new Map<string, RecordEntry>()
+  const aliases = new Map<string, AliasEntry>()
+
+  const sweep = (): void => {
+    const time = now()
+    for (const [id, entry] of records) if (entry.expiresAt <= time) records.delete(id)
+    for (const [alias, entry] of aliases) if (entry.expiresAt <= time) aliases.delete(alias)
+  }
+  const timer = setInterval(sweep, sweepIntervalMs)
+  timer.unref()
+
+  return {
+    get size() {
+      return records.size
+    },
+
+    async get(id) {
+      const entry = live(records, id, now())
+      return entry === undefined ? undefined : { value: JSON.parse(entry.json) as T, version: entry.version } satisfies Versioned<T>
+    },
+
+    async put(id, value, expectedVersion, ttlSeconds) {
+      const ttlMs = ttlToMs(ttlSeconds)
+      const json = encodeRecord(value)
+      const time = now()
+      const actualVersion = live(records, id, time)?.version ?? null
+      if (actualVersion !== expectedVersion) throw new StoreConflictError(id, expectedVersion, actualVersion)
+      const version = (actualVersion ?? 0) + 1
+      write(records, id, { json, version, expiresAt: time + ttlMs }, maxCalls)
+      return version
+    },
+
+    async delete(id) {
+      records.delete(id)
+    },
+
+    async setAlias(alias, id, ttlSeconds) {
+      const ttlMs = ttlToMs(ttlSeconds)
+      write(aliases, alias, { id, expiresAt: now() + ttlMs }, maxAliases)
+    },
+
+    async resolveAlias(alias) {
+      return live(aliases, alias, now())?.id
+    },
+
+    async close() {
+      clearInterval(timer)
+      records.clear()
+      aliases.clear()
+    },
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new StoreArgumentError(`${name} must be a positive integer, got ${String(value)}`)
+  return value
+}
+
+/** The entry under key, dropping it when it has expired. */
+function live<E extends Expiring>(map: Map<string, E>, key: string, time: number): E | undefined {
+  const entry = map.get(key)
+  if (entry === undefined || entry.expiresAt > time) return entry
+  map.delete(key)
+  return undefined
+}
+
+/** Sets key as the most recently written entry, first evicting the least recently written one when the map is full. */
+function write<E>(map: Map<string, E>, key: string, entry: E, max: number): void {
+  if (!map.delete(key) && map.size >= max) map.delete(map.keys().next().value as string)
+  map.set(key, entry)
+}

@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { main, start } from '../../src/cli/main.js'
+import { loadFlows } from '../../src/cli/load-flows.js'
+
+const flowsDir = new URL('../../flows', import.meta.url).pathname
+const env = { FLOWS_DIR: flowsDir, DEFAULT_FLOW: 'ivr-menu' }
+
+async function run(argv: string[], environment: Record<string, string> = env) {
+  let out = ''
+  let err = ''
+  const code = await main(argv, environment, { out: (text) => { out += text }, err: (text) => { err += text } })
+  return { code, out, err }
+}
+
+t.test('version and help', async (t) => {
+  const version = await run(['version'])
+  t.match(version, { code: 0, out: /^\d+\.\d+\.\d+\n$/ })
+  const help = await run([])
+  t.equal(help.code, 0)
+  t.match(help.out, /Commands:\n {2}start/)
+  const unknown = await run(['dance'])
+  t.equal(unknown.code, 1)
+  t.match(unknown.err, /unknown command "dance"/)
+})
+
+t.test('routes lists every route with its flow and step', async (t) => {
+  const { code, out } = await run(['routes'])
+  t.equal(code, 0)
+  const lines = out.trimEnd().split('\n').map((l) => l.split(/\s{2,}/))
+  t.strictSame(lines[0], ['METHODS', 'URL', 'KIND', 'FLOW', 'STEP'])
+  t.ok(lines.some((l) => l.join('|') === 'GET,POST|/flows/ivr-menu/menu/input|input|ivr-menu|menu'))
+  t.ok(lines.some((l) => l.join('|') === 'GET,POST|/flows/ivr-menu/sales/connect|connect|ivr-menu|sales'))
+  t.ok(lines.some((l) => l.join('|') === 'GET,POST|/flows/survey/word/input|input|survey|word'))
+  t.ok(lines.some((l) => l.join('|') === 'GET,POST|/answer|answer'))
+})
+
+t.test('ncco prints the NCCO a step renders for a sample call', async (t) => {
+  const { code, out } = await run(['ncco', 'ivr-menu', 'sales'], { ...env, PUBLIC_URL: 'https://ivr.test/' })
+  t.equal(code, 0)
+  t.strictSame(JSON.parse(out), [
+    { action: 'talk', text: 'Connecting you to sales.' },
+    { action: 'connect', endpoint: [{ type: 'phone', number: '447700900001' }], eventType: 'synchronous', timeout: 20, eventUrl: ['https://ivr.test/flows/ivr-menu/sales/connect'] },
+  ])
+  const retry = await run(['ncco', 'ivr-menu', 'retry'])
+  t.equal(JSON.parse(retry.out).at(-1).action, 'input', 'steps that await nothing fall through to the next')
+  const missing = await run(['ncco'])
+  t.match(missing, { code: 1, err: /usage: nccoflow ncco <flow> \[step\]/ })
+  const unknownStep = await run(['ncco', 'ivr-menu', 'nope'])
+  t.match(unknownStep, { code: 1, err: /No flow named "ivr-menu\/nope"/ })
+})
+
+t.test('graph prints a Mermaid diagram', async (t) => {
+  const { code, out } = await run(['graph', 'survey'])
+  t.equal(code, 0)
+  t.match(out, /^stateDiagram-v2\n {2}\[\*\] --> rating\n/)
+  const unknown = await run(['graph', 'nope'])
+  t.match(unknown, { code: 1, err: /flows: ivr-menu, survey/ })
+})
+
+t.test('start listens and serves the default flow; close shuts it down', async (t) => {
+  const app = await start({ ...env, PORT: '0', LOG_LEVEL: 'silent' })
+  t.teardown(() => app.close())
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  const response = await fetch(`http://127.0.0.1:${address.port}/answer?uuid=cli-1&conversation_uuid=CON-cli-1&from=447700900123&to=447700900000`)
+  t.equal(response.status, 200)
+  t.match(response.headers.get('content-type'), /^application\/json/)
+  const ncco = (await response.json()) as { action: string; eventUrl?: string[] }[]
+  t.strictSame(ncco.map((a) => a.action), ['talk', 'input'])
+  t.equal(ncco[1]?.eventUrl?.[0], `http://127.0.0.1:${address.port}/flows/ivr-menu/menu/input`, 'without PUBLIC_URL the base comes from the request')
+})
+
+t.test('loading flows: errors name the folder or the flow', async (t) => {
+  // Inside the package, so the temporary flows are ES modules like the package's own.
+  const root = new URL('../../', import.meta.url).pathname
+  mkdirSync(join(root, '.tap'), { recursive: true })
+  const dir = mkdtempSync(join(root, '.tap', 'flows-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'notes.ts'), 'export default 42\n')
+  writeFileSync(join(dir, 'a.test.ts'), 'throw new Error("test files are not flows")\n')
+  await t.rejects(loadFlows(dir), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /no file in .* has a flow as its default export/ })
+  const source = `import { flow } from '${new URL('../../src/index.ts', import.meta.url).pathname}'\nexport default flow('same').step('a', (s) => s.talk('a'))\n`
+  writeFileSync(join(dir, 'one.ts'), source)
+  const [loaded] = await loadFlows(dir)
+  t.equal(loaded?.name, 'same')
+  t.equal(loaded?.baseDir, dir, 'relative audio paths resolve against the flow file\'s folder')
+  writeFileSync(join(dir, 'two.ts'), source)
+  await t.rejects(loadFlows(dir), { code: 'NCCOFLOW_ERR_FLOW_INVALID', message: /Flow "same" cannot run: two files/ })
+  const noDefault = await run(['routes'], { FLOWS_DIR: dir })
+  t.match(noDefault, { code: 1, err: /nccoflow routes: Flow "same" cannot run/ })
+})

@@ -1,0 +1,76 @@
+import t from 'tap'
+import { app, flow, phone, step } from '../../src/index.js'
+
+t.test('every NCCO action has a step method; handlers attach to the callbacks Vonage ignores', async (t) => {
+  const onRecording = () => {}
+  const onConversation = () => {}
+  const onPay = () => {}
+  const built = step<{ n: number }>('s')
+    .update(({ context }) => ({ n: context.n + 1 }))
+    .do(async () => ({ n: 2 }))
+    .talk('a')
+    .stream('https://cdn.test/a.mp3', { loop: 0 })
+    .wait({ timeout: 2 })
+    .record({ beepStart: true }, onRecording)
+    .conversation('room', undefined, onConversation)
+    .transfer('CON-1')
+    .pay(5, { currency: 'gbp' }, onPay)
+    .connect(app('alice'))
+    .notify({ a: 1 })
+    .input({ type: ['dtmf'] })
+    .toDefinition()
+  t.strictSame(built.ops.map((o) => (o.kind === 'action' ? [o.action, o.args.length, Object.keys(o.handlers)] : [o.kind])), [
+    ['update'], ['do'],
+    ['talk', 1, []],
+    ['stream', 2, []],
+    ['wait', 1, []],
+    ['record', 1, ['record', 'record-transcription']],
+    ['conversation', 1, ['conversation', 'conversation-transcription']],
+    ['transfer', 1, []],
+    ['pay', 2, ['pay']],
+    ['connect', 1, []],
+    ['notify', 2, []],
+    ['input', 1, []],
+  ])
+  const record = built.ops[5]
+  t.equal(record?.kind === 'action' && record.handlers.record, onRecording)
+  t.ok(Object.isFrozen(built) && Object.isFrozen(built.ops))
+})
+
+t.test('branches keep their order; the last otherwise, onTimeout, onFailure and goto win', async (t) => {
+  const built = step('s')
+    .input({ type: ['dtmf', 'speech'] })
+    .on({ dtmf: '1' }, 'a')
+    .on({ speech: 'two' }, 'b')
+    .otherwise('x')
+    .otherwise('y')
+    .onTimeout('t')
+    .onFailure('f')
+    .goto('g')
+    .toDefinition()
+  t.strictSame(built.branches, [{ match: { dtmf: '1' }, target: 'a' }, { match: { speech: 'two' }, target: 'b' }])
+  t.equal(built.otherwise, 'y')
+  t.equal(built.onTimeout, 't')
+  t.equal(built.onFailure, 'f')
+  t.strictSame(built.next, { kind: 'static', target: 'g' })
+})
+
+t.test('a step builder is immutable', async (t) => {
+  const base = step('s').talk('a')
+  const more = base.talk('b')
+  t.equal(base.toDefinition().ops.length, 1)
+  t.equal(more.toDefinition().ops.length, 2)
+})
+
+t.test('steps are usable in a whole flow with every kind of action', async (t) => {
+  const definition = flow('all', { context: { n: 0 } })
+    .step('a', (s) => s
+      .update(({ context }) => ({ n: context.n + 1 }))
+      .talk('hi')
+      .connect(phone('447700900001'), { eventType: 'synchronous' })
+      .onFailure('b'))
+    .step('b', (s) => s.notify({ step: 'b' }).goto('c'))
+    .step('c', (s) => s.conversation('room'))
+    .toDefinition()
+  t.strictSame(Object.keys(definition.steps), ['a', 'b', 'c'])
+})
