@@ -7,7 +7,7 @@ const root = new URL('..', import.meta.url).pathname
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
 
 t.test('the README builder example runs as written and prints what the README says', async (t) => {
-  const code = /## Build and check an NCCO\n\n```ts\n([\s\S]*?)```\n\nprints\n\n```text\n([\s\S]*?)```/.exec(readme)
+  const code = /## Build and check an NCCO\n[\s\S]*?```ts\n([\s\S]*?)```\n\nprints\n\n```text\n([\s\S]*?)```/.exec(readme)
   if (code === null) throw new Error('README example not found')
   const [, source = '', expected = ''] = code
   // The example imports 'nccoflow' by name; run it from a folder inside the package so that name resolves to us.

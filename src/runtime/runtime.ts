@@ -179,15 +179,19 @@ export class CallRuntime {
     })
   }
 
-  /** Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO. */
-  async event(kind: string, payload: Payload, request: RequestInfo): Promise<void> {
+  /**
+   * Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO;
+   * resolves to the flow and step of the call it was about, when the call is known.
+   */
+  async event(kind: string, payload: Payload, request: RequestInfo): Promise<{ flow: string; step: string } | undefined> {
     const id = await this.#callId(payload)
     const log = (request.log ?? this.#log).child({ uuid: id, event: kind })
-    await this.#inCall(id, log, undefined, async (record) => {
+    return this.#inCall(id, log, undefined, async (record) => {
       if (record === undefined) {
         log.debug({ status: payload.status }, 'event for a call this server does not know: ignored')
         return { response: undefined }
       }
+      const about = { flow: record.flow, step: record.state.value }
       const flow = this.#flows.get(record.flow)
       const stepLog = log.child({ flow: record.flow, step: record.state.value })
       const name = kind === 'call_event' ? `status:${String(payload.status)}` : kind
@@ -196,7 +200,7 @@ export class CallRuntime {
       const history = addHistory(record.history, entry)
       if (history === record.history) {
         stepLog.debug({ event: name }, 'duplicate event: ignored')
-        return { response: undefined }
+        return { response: about }
       }
       if (kind === 'error') stepLog.warn({ reason: payload.reason }, 'Vonage reported an error for this call')
       let next: CallRecord = { ...record, history, updatedAt: Date.now() }
@@ -206,8 +210,9 @@ export class CallRuntime {
         next = { ...next, ended: true, state: flow.compiled.persist(snapshot) }
         stepLog.info({ status: payload.status }, 'call ended')
       }
-      const effects = kind === 'call_event' && flow !== undefined ? this.#statusEffects(flow, next, payload, stepLog) : []
-      return { response: undefined, record: next, effects }
+      // A late event for a call that has already ended is kept in history and changes nothing else: no handlers run.
+      const effects = kind === 'call_event' && flow !== undefined && !record.ended ? this.#statusEffects(flow, next, payload, stepLog) : []
+      return { response: about, record: next, effects }
     })
   }
 
@@ -377,9 +382,11 @@ export class CallRuntime {
     const at = typeof c.payload.timestamp === 'string' ? c.payload.timestamp : new Date().toISOString()
     const leg = c.payload.uuid !== undefined && c.payload.uuid !== c.record.call.uuid ? { leg: c.payload.uuid } : {}
     const history = addHistory(c.record.history, { event: `connect:${status}`, at, ...leg })
-    if (history === c.record.history) return { response: c.record.last?.ncco ?? [] }
+    const failure = CONNECT_FAILURES.has(status) && c.step.onFailure !== undefined
+    // A duplicate gets what the first got: `[]` for a status that carries on, the last NCCO for a failure.
+    if (history === c.record.history) return { response: failure ? c.record.last?.ncco ?? [] : [] }
     const stale = this.#stale(c)
-    if (stale !== undefined || !CONNECT_FAILURES.has(status) || c.step.onFailure === undefined) {
+    if (stale !== undefined || !failure) {
       return { response: [], record: { ...c.record, history, updatedAt: Date.now() } }
     }
     const snapshot = c.flow.compiled.advance(c.flow.compiled.restore(c.record.state), { type: 'connect.failed', status })

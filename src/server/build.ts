@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { nccoflow } from './plugin.js'
 import type { NccoflowOptions } from './options.js'
 
@@ -15,7 +15,8 @@ export interface BuildServerOptions extends NccoflowOptions {
  */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { logger = false, ...plugin } = options
-  const app = Fastify({ logger, trustProxy: true })
+  // nccoflow logs one line per webhook with the call's uuid, flow and step instead of fastify's two anonymous ones.
+  const app = Fastify({ logger, trustProxy: true, logController: new LogController({ disableRequestLogging: true }) })
   await app.register(nccoflow, plugin)
   await app.ready()
   return app

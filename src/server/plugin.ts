@@ -4,7 +4,7 @@ import { extname, resolve as resolvePath } from 'node:path'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { actionDefinitions } from '../ncco/index.js'
+import { actionDefinitions, validateNcco } from '../ncco/index.js'
 import { toFlowDefinition } from '../dsl/flow.js'
 import type { ActionOp } from '../dsl/render.js'
 import type { FlowDefinition } from '../dsl/types.js'
@@ -15,6 +15,10 @@ import type { NccoflowOptions } from './options.js'
 import { keepRawBody } from './raw-body.js'
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The call a webhook is about, for its log line. */
+    nccoflowCall?: { uuid?: string; flow?: string; step?: string }
+  }
   interface FastifyInstance {
     /** nccoflow's runtime and the routes it registered. */
     nccoflow: { runtime: CallRuntime; routes: readonly RouteInfo[]; defaultFlow: string | undefined }
@@ -82,11 +86,21 @@ function stepRoutes(definition: FlowDefinition) {
 async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): Promise<void> {
   if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none): pass at least one flow in options.flows')
   const flows = options.flows.map((f) => toFlowDefinition(f))
+  // A definition built by hand skipped flow()'s checks; its fallback is sent as it is, so it must be valid (rule 7).
+  for (const flow of flows) {
+    const issues = validateNcco(flow.fallback).filter((i) => i.severity === 'error')
+    if (issues.length > 0) throw new errors.FLOW_INVALID.Error(flow.name, `fallback NCCO is invalid: ${issues.map((i) => i.message).join('; ')}`)
+  }
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
     throw new Error(`nccoflow: publicUrl must be an absolute http(s) URL, got "${options.publicUrl}"`)
   }
   const publicUrl = options.publicUrl?.replace(/\/+$/, '')
+  // Routes are registered under the prefix and callback URLs point under it: fastify ignores `prefix` for this plugin.
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '')
+  if (prefix !== '' && !/^\/[^/]/.test(prefix)) throw new Error(`nccoflow: prefix must start with "/", got "${options.prefix}"`)
   const defaultFlow = pickDefaultFlow(flows, options.defaultFlow)
+  // The flow `/answer` and `/fallback` fall back to when a request names none.
+  const fallbackFlow = flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition)
   for (const [number, name] of Object.entries(options.numbers ?? {})) {
     if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(`${name} (for number ${number})`)
   }
@@ -97,14 +111,14 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   let warnedBase = false
 
   const baseUrl = (request: FastifyRequest): string => {
-    if (publicUrl !== undefined) return publicUrl
+    if (publicUrl !== undefined) return `${publicUrl}${prefix}`
     if (!warnedBase) {
       warnedBase = true
       request.log.warn('PUBLIC_URL is not set: callback URLs are built from the request\'s X-Forwarded-Proto/Host headers')
     }
     const proto = String(request.headers['x-forwarded-proto'] ?? request.protocol).split(',')[0]?.trim()
     const host = String(request.headers['x-forwarded-host'] ?? request.headers.host ?? `${request.hostname}`).split(',')[0]?.trim()
-    return `${proto}://${host}${options.prefix ?? ''}`
+    return `${proto}://${host}${prefix}`
   }
   const info = (request: FastifyRequest): RequestInfo => ({ baseUrl: baseUrl(request), key: requestKey(request), log: request.log })
   const payloadOf = (request: FastifyRequest): Record<string, unknown> => (request.method === 'GET' ? request.query : request.body) as Record<string, unknown>
@@ -122,39 +136,49 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     for (const method of ['GET', 'POST'] as const) {
       server.route({
         method,
-        url,
+        url: `${prefix}${url}`,
         attachValidation: true,
         // An NCCO route never fails: whatever goes wrong (a body that is not JSON, a store that is down), the caller hears the fallback.
-        ...(fallback === undefined ? {} : {
-          errorHandler: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-            request.log.error({ err: error, ...meta }, 'NCCO route failed: the caller hears the fallback NCCO')
-            return sendNcco(reply, fallback)
-          },
-        }),
+        // Other routes answer a body that cannot be parsed with the same 400 as any other bad payload.
+        errorHandler: fallback === undefined
+          ? (error: Error & { statusCode?: number }, _request: FastifyRequest, reply: FastifyReply) => {
+              if (error.statusCode !== 400) throw error
+              return badRequest(reply, meta.kind, `body: ${error.message}`)
+            }
+          : (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+              request.log.error({ err: error, ...meta, flow: meta.flow ?? fallbackFlow.name }, 'NCCO route failed: the caller hears the fallback NCCO')
+              return sendNcco(reply, fallback)
+            },
         schema: schema === undefined ? {} : method === 'GET' ? { querystring: schema } : { body: schema },
         preValidation: async (request) => {
           if (method === 'GET' && kind !== undefined) request.query = decodeWebhook(kind, request.query as Record<string, unknown>).payload
         },
         handler: async (request, reply) => {
           const raw = payloadOf(request)
+          const uuid = raw !== null && typeof raw === 'object' ? (raw as Payload).uuid ?? (raw as Payload).conversation_uuid : undefined
+          // Each log line about the call carries its uuid, flow and step, including fastify's own for this request.
+          request.nccoflowCall = { uuid: typeof uuid === 'string' ? uuid : undefined, flow: meta.flow, step: meta.step }
+          if (meta.flow !== undefined) request.log = request.log.child(request.nccoflowCall)
           if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return handler(request, reply, undefined, 'the payload must be a JSON object')
           if (kind === undefined) return handler(request, reply, raw as Payload, undefined)
+          // parseWebhook decides (the route schema only coerces): it decodes JSON-text fields in either method and names the field at fault.
           const parsed = parseWebhook(kind, raw)
-          if (request.validationError !== undefined || !parsed.ok) {
-            const issues = parsed.ok ? [] : parsed.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
-            return handler(request, reply, undefined, issues.join('; ') || String(request.validationError?.message))
-          }
+          if (!parsed.ok) return handler(request, reply, undefined, parsed.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '))
           return handler(request, reply, parsed.value as Payload, undefined)
         },
       })
     }
-    routes.push({ methods: ['GET', 'POST'], url, ...meta })
+    routes.push({ methods: ['GET', 'POST'], url: `${prefix}${url}`, ...meta })
   }
 
   const answer = (flowFor: (payload: Payload | undefined) => string | undefined) =>
     async (request: FastifyRequest, reply: FastifyReply, payload: Payload | undefined, problem: string | undefined) => {
       const name = flowFor(payload)
       const flow = flows.find((f) => f.name === name) ?? flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition)
+      if (request.nccoflowCall?.flow === undefined) {
+        request.nccoflowCall = { ...request.nccoflowCall, flow: flow.name, step: flow.initial }
+        request.log = request.log.child(request.nccoflowCall)
+      }
       if (payload === undefined || typeof payload.uuid !== 'string') {
         request.log.error({ problem, flow: flow.name }, 'answer webhook with a payload nccoflow cannot use: the caller hears the fallback NCCO')
         return sendNcco(reply, flow.fallback)
@@ -162,7 +186,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
       return sendNcco(reply, await runtime.answer(flow.name, payload as Payload & { uuid: string }, info(request)))
     }
 
-  const defaultFallback = (flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition)).fallback
+  const defaultFallback = fallbackFlow.fallback
   webhook('/answer', 'answer', { kind: 'answer' }, answer((payload) => {
     const to = typeof payload?.to === 'string' ? payload.to : undefined
     return (to === undefined ? undefined : options.numbers?.[to]) ?? defaultFlow
@@ -185,7 +209,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     }
     for (const { path, file } of audio) {
       if (!existsSync(file)) throw new errors.FLOW_INVALID.Error(flow.name, `audio file ${file} does not exist`)
-      const url = `/flows/${flow.name}/audio/${path}`
+      const url = `${prefix}/flows/${flow.name}/audio/${path}`
       server.get(url, async (_request, reply) =>
         reply.header('Cache-Control', 'public, max-age=86400').type(audioTypes[extname(file).toLowerCase()] ?? 'application/octet-stream').send(createReadStream(file)))
       routes.push({ methods: ['GET'], url, flow: flow.name, kind: 'audio' })
@@ -196,7 +220,8 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     if (payload === undefined) return badRequest(reply, 'event', String(problem))
     const parsed = parseEvent(payload)
     if (!parsed.ok) return badRequest(reply, parsed.kind === 'unknown' ? 'event' : parsed.kind, parsed.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '))
-    await runtime.event(parsed.kind, parsed.value as Payload, info(request))
+    const call = await runtime.event(parsed.kind, parsed.value as Payload, info(request))
+    if (call !== undefined) request.log = request.log.child({ ...call, uuid: request.nccoflowCall?.uuid })
     return reply.code(204).send()
   })
 
@@ -205,8 +230,13 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     return sendNcco(reply, await runtime.fallback(defaultFlow, (parsed.ok ? parsed.value : payload ?? {}) as Payload, info(request)))
   }, defaultFallback)
 
-  server.get('/healthz', async () => ({ status: 'ok', flows: flows.map((f) => f.name) }))
-  routes.push({ methods: ['GET'], url: '/healthz', kind: 'health' })
+  server.get(`${prefix}/healthz`, async () => ({ status: 'ok', flows: flows.map((f) => f.name) }))
+  routes.push({ methods: ['GET'], url: `${prefix}/healthz`, kind: 'health' })
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.nccoflowCall === undefined) return
+    request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
+  })
 
   app.decorate('nccoflow', { runtime, routes, defaultFlow })
   app.addHook('onClose', async () => {

@@ -1,0 +1,49 @@
+import t from 'tap'
+import { HISTORY_LIMIT, addHistory, type HistoryEntry } from '../../src/runtime/call-record.js'
+
+const ts = (second: number) => new Date(Date.UTC(2025, 0, 1, 12, 0, second)).toISOString()
+
+t.test('an entry already there returns the same array', async (t) => {
+  const history: HistoryEntry[] = [{ event: 'status:answered', at: ts(1) }]
+  t.equal(addHistory(history, { event: 'status:answered', at: ts(1) }), history, 'same event and timestamp')
+  t.not(addHistory(history, { event: 'status:answered', at: ts(2) }), history, 'another timestamp is another event')
+  t.not(addHistory(history, { event: 'status:ringing', at: ts(1) }), history, 'another event at the same time')
+  t.not(addHistory(history, { event: 'status:answered', at: ts(1), leg: 'other' }), history, 'the same status of another leg')
+  const withLeg = addHistory(history, { event: 'status:answered', at: ts(1), leg: 'other' })
+  t.equal(addHistory(withLeg, { event: 'status:answered', at: ts(1), leg: 'other' }), withLeg)
+})
+
+t.test('entries are kept in timestamp order, whatever the arrival order', async (t) => {
+  let history: readonly HistoryEntry[] = []
+  for (const [event, second] of [['status:completed', 9], ['status:started', 1], ['status:answered', 3], ['status:ringing', 2], ['input', 5]] as const) {
+    history = addHistory(history, { event, at: ts(second) })
+  }
+  t.same(history.map((h) => h.event), ['status:started', 'status:ringing', 'status:answered', 'input', 'status:completed'])
+  // Equal timestamps keep arrival order.
+  const tied = addHistory(addHistory([], { event: 'b', at: ts(1) }), { event: 'a', at: ts(1) })
+  t.same(tied.map((h) => h.event), ['b', 'a'])
+})
+
+t.test('the input array is never changed', async (t) => {
+  const history = Object.freeze([{ event: 'x', at: ts(5) }]) as readonly HistoryEntry[]
+  const next = addHistory(history, { event: 'y', at: ts(1) })
+  t.same(history, [{ event: 'x', at: ts(5) }])
+  t.same(next.map((h) => h.event), ['y', 'x'])
+})
+
+t.test('at most HISTORY_LIMIT entries are kept, dropping the oldest', async (t) => {
+  t.equal(HISTORY_LIMIT, 50)
+  let history: readonly HistoryEntry[] = []
+  for (let i = 0; i < HISTORY_LIMIT + 5; i += 1) history = addHistory(history, { event: `e${i}`, at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString() })
+  t.equal(history.length, HISTORY_LIMIT)
+  t.equal(history[0]?.event, 'e5', 'the five oldest were dropped')
+  t.equal(history.at(-1)?.event, `e${HISTORY_LIMIT + 4}`)
+  // A late entry older than everything kept is dropped at once.
+  const late = addHistory(history, { event: 'late', at: ts(0).replace('2025', '2024') })
+  t.equal(late.length, HISTORY_LIMIT)
+  t.notOk(late.some((h) => h.event === 'late'))
+  // A newer one pushes the oldest out.
+  const newer = addHistory(history, { event: 'newest', at: '2030-01-01T00:00:00.000Z' })
+  t.equal(newer[0]?.event, 'e6')
+  t.equal(newer.at(-1)?.event, 'newest')
+})
