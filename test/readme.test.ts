@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { childEnv } from './fixtures/child-env.js'
 
 const root = new URL('..', import.meta.url).pathname
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
@@ -16,9 +17,7 @@ t.test('the README builder example runs as written and prints what the README sa
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'example.ts')
   writeFileSync(file, source)
-  // The child runs through tsx with a clean environment: tap's NODE_OPTIONS and coverage settings would otherwise
-  // load tap's loader too and mix tsx's source maps into the coverage report.
-  const env = { PATH: process.env.PATH ?? '' }
+  const env = childEnv()
   const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', env })
   t.equal(output, expected)
 })

@@ -28,32 +28,42 @@ export interface CliEnv {
   readonly [name: string]: string | undefined
 }
 
-/** Where the command writes. */
+/** Where the command writes, and what tells `start` to stop. */
 export interface CliIo {
   out(text: string): void
   err(text: string): void
+  /** Emits SIGINT and SIGTERM. */
+  readonly signals: Pick<NodeJS.EventEmitter, 'once'>
 }
 
-const defaultIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }
+/** The process's own output and signals. */
+export const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), signals: process }
+
+/** The command's settings from its environment, with their defaults (DESIGN §7). */
+export function settings(env: CliEnv) {
+  return {
+    flowsDir: env.FLOWS_DIR ?? './flows',
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl: env.PUBLIC_URL || undefined,
+    defaultFlow: env.DEFAULT_FLOW || undefined,
+  }
+}
 
 async function server(env: CliEnv, logger: boolean | object): Promise<FastifyInstance> {
-  const flows = await loadFlows(env.FLOWS_DIR ?? './flows')
-  return buildServer({
-    flows,
-    logger,
-    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
-    ...(env.DEFAULT_FLOW ? { defaultFlow: env.DEFAULT_FLOW } : {}),
-  })
+  const { flowsDir, publicUrl, defaultFlow } = settings(env)
+  return buildServer({ flows: await loadFlows(flowsDir), logger, publicUrl, defaultFlow })
 }
 
-/** Starts the server; resolves once it listens, with the running instance. */
-export async function start(env: CliEnv = process.env): Promise<FastifyInstance> {
-  const app = await server(env, { level: env.LOG_LEVEL ?? 'info' })
-  const port = Number(env.PORT ?? 3000)
-  const address = await app.listen({ port, host: env.HOST ?? '127.0.0.1' })
+/** Starts the server; resolves once it listens, with the running instance. It closes on SIGINT or SIGTERM. */
+export async function start(env: CliEnv, signals: CliIo['signals']): Promise<FastifyInstance> {
+  const { port, host, logLevel } = settings(env)
+  const app = await server(env, { level: logLevel })
+  const address = await app.listen({ port, host })
   app.log.info({ flows: [...app.nccoflow.runtime.flows.keys()], defaultFlow: app.nccoflow.defaultFlow }, `nccoflow listening on ${address}`)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    signals.once(signal, () => {
       app.log.info({ signal }, 'shutting down')
       void app.close()
     })
@@ -62,7 +72,7 @@ export async function start(env: CliEnv = process.env): Promise<FastifyInstance>
 }
 
 /** Runs the `nccoflow` command with its arguments; resolves to the exit code (`start` resolves once listening). */
-export async function main(argv: readonly string[], env: CliEnv = process.env, io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
   const [command = 'help', ...args] = argv
   try {
     switch (command) {
@@ -73,14 +83,13 @@ export async function main(argv: readonly string[], env: CliEnv = process.env, i
         io.out(help)
         return 0
       case 'start':
-        await start(env)
+        await start(env, io.signals)
         return 0
       case 'routes': {
         const app = await server(env, false)
-        const rows = app.nccoflow.routes.map((r) => [r.methods.join(','), r.url, r.kind, r.flow ?? '', r.step ?? ''])
-        const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length), ['METHODS', 'URL', 'KIND', 'FLOW'][i]?.length ?? 0))
-        const line = (r: string[]) => `${r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i] as number) : cell)).join('  ').trimEnd()}\n`
-        io.out(line(['METHODS', 'URL', 'KIND', 'FLOW', 'STEP']) + rows.map(line).join(''))
+        const rows = [['METHODS', 'URL', 'KIND', 'FLOW', 'STEP'], ...app.nccoflow.routes.map((r) => [r.methods.join(','), r.url, r.kind, r.flow ?? '', r.step ?? ''])]
+        const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length))) as number[]
+        io.out(rows.map((r) => `${r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()}\n`).join(''))
         await app.close()
         return 0
       }
@@ -88,14 +97,14 @@ export async function main(argv: readonly string[], env: CliEnv = process.env, i
         const [flow, step] = args
         if (flow === undefined) throw new Error('usage: nccoflow ncco <flow> [step]')
         const app = await server(env, false)
-        const ncco = await app.nccoflow.runtime.preview(flow, step, (env.PUBLIC_URL ?? 'https://example.com').replace(/\/+$/, ''), { from: '447700900000', to: '447700900001' })
+        const ncco = await app.nccoflow.runtime.preview(flow, step, (settings(env).publicUrl ?? 'https://example.com').replace(/\/+$/, ''), { from: '447700900000', to: '447700900001' })
         io.out(`${JSON.stringify(ncco, null, 2)}\n`)
         await app.close()
         return 0
       }
       case 'graph': {
         const [name] = args
-        const flows = await loadFlows(env.FLOWS_DIR ?? './flows')
+        const flows = await loadFlows(settings(env).flowsDir)
         const flow = flows.find((f) => f.name === name)
         if (flow === undefined) throw new Error(`usage: nccoflow graph <flow>; flows: ${flows.map((f) => f.name).join(', ')}`)
         io.out(flowToMermaid(flow))

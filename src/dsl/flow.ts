@@ -47,7 +47,7 @@ function describeMatch(match: { dtmf?: unknown; speech?: unknown }): string {
 const sampleArgs = (flow: string, step: string, context: unknown): StepArgs<never> =>
   ({ call: { uuid: 'sample', flow, step, from: '447700900000', to: '447700900001' }, context, log: quiet }) as unknown as StepArgs<never>
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} }
+const quiet = { info: Function.prototype, warn: Function.prototype, error: Function.prototype }
 
 const sampleUrls = {
   callback: (segment: string) => `https://nccoflow.invalid/${segment}`,

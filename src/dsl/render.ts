@@ -25,33 +25,35 @@ export function resolve<T>(value: T | ((args: StepArgs<never>) => T), args: Step
   return typeof value === 'function' ? (value as (args: StepArgs<never>) => T)(args) : value
 }
 
-function getPath(target: Record<string, unknown>, path: readonly string[]): { parent: Record<string, unknown>; key: string } | undefined {
-  let parent = target
-  for (const key of path.slice(0, -1)) {
-    const next = parent[key]
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) return undefined
-    parent = next as Record<string, unknown>
+/** Sets `value` at `path` in a copy of `target`, copying only the objects on the path; undefined when a parent is missing. */
+function setPath(target: Record<string, unknown>, path: readonly string[], value: (current: unknown) => unknown): Record<string, unknown> | undefined {
+  const [key, ...rest] = path as [string, ...string[]]
+  if (rest.length === 0) {
+    const next = value(target[key])
+    return next === target[key] ? undefined : { ...target, [key]: next }
   }
-  return { parent, key: path[path.length - 1] as string }
+  const child = target[key]
+  if (child === null || typeof child !== 'object' || Array.isArray(child)) return undefined
+  const updated = setPath(child as Record<string, unknown>, rest, value)
+  return updated === undefined ? undefined : { ...target, [key]: updated }
 }
 
 /**
  * Fills the URL fields an action declares: missing callback URLs point at the step's routes (only where their parent
  * object exists, so `transcription.eventUrl` is set only with a `transcription`), and media URLs that are relative
- * paths point at nccoflow's audio route. Returns a new action; the input is frozen.
+ * paths point at nccoflow's audio route. Returns a new action (copying only what changes); the input is frozen.
  */
 export function fillUrls(action: NccoAction, definition: ActionDefinition, urls: UrlResolver): NccoAction {
-  const copy = structuredClone(action) as Record<string, unknown>
+  let out = action as unknown as Record<string, unknown>
   for (const field of definition.urls) {
-    const at = getPath(copy, field.path)
-    if (at === undefined) continue
-    const value = at.parent[at.key]
-    if (field.role === 'callback' && value === undefined) at.parent[at.key] = [urls.callback(field.segment)]
-    if (field.role === 'media' && Array.isArray(value) && typeof value[0] === 'string' && !isUrlOfKind(value[0], 'http')) {
-      at.parent[at.key] = [urls.media(value[0])]
-    }
+    const updated = setPath(out, field.path, (current) => {
+      if (field.role === 'callback') return current === undefined ? [urls.callback(field.segment)] : current
+      const first = Array.isArray(current) ? current[0] : undefined
+      return typeof first === 'string' && !isUrlOfKind(first, 'http') ? [urls.media(first)] : current
+    })
+    if (updated !== undefined) out = updated
   }
-  return copy as NccoAction
+  return out as unknown as NccoAction
 }
 
 /** Renders one action op: resolves functions of the call, builds the action with its factory and fills its URLs. */

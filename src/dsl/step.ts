@@ -1,5 +1,5 @@
 import {
-  actionDefinitions,
+  actionDefinitions, type ActionDefinition,
   type ConnectOptions, type ConversationOptions, type Endpoint, type InputOptions, type NotifyOptions, type PayOptions,
   type RecordOptions, type StreamOptions, type TalkOptions, type TransferOptions, type WaitOptions,
 } from '../ncco/index.js'
@@ -10,8 +10,8 @@ export type FlowNotifyOptions = Omit<NotifyOptions, 'eventUrl'> & Partial<Pick<N
 
 function handlersFor(action: string, handler: CallbackHandler<never> | undefined): Record<string, CallbackHandler<never>> {
   if (handler === undefined) return {}
-  const definition = actionDefinitions[action]
-  const segments = (definition?.urls ?? []).filter((u) => u.role === 'callback' && !u.returnsNcco({})).map((u) => u.segment)
+  const definition = actionDefinitions[action] as ActionDefinition
+  const segments = definition.urls.filter((u) => u.role === 'callback' && !u.returnsNcco({})).map((u) => u.segment)
   return Object.fromEntries(segments.map((segment) => [segment, handler]))
 }
 

@@ -20,8 +20,11 @@ export interface CallRecord {
   readonly ended: boolean
   /** Every distinct event, ordered by timestamp (bounded; the oldest are dropped first). */
   readonly history: readonly HistoryEntry[]
-  /** The last NCCO-returning request: its key and the NCCO it got, so a retry gets the same answer. */
-  readonly last?: { readonly key: string; readonly ncco: readonly NccoAction[] }
+  /**
+   * The last NCCO-returning request: its key and the NCCO it got, so a retry gets the same answer; `event` names the
+   * event that produced it when duplicates of that event can arrive with other bytes (connect leg statuses).
+   */
+  readonly last?: { readonly key: string; readonly ncco: readonly NccoAction[]; readonly event?: string }
   readonly createdAt: number
   readonly updatedAt: number
 }

@@ -50,8 +50,9 @@ export function compileFlow(definition: FlowDefinition) {
       nextIs: ({ event }, params: { target: string }) => event.type === 'step.next' && event.target === params.target,
     },
     actions: {
-      storeInput: assign(({ event }) => (event.type === 'input.received' ? { input: event.input } : {})),
-      applyPatch: assign(({ context, event }) => (event.type === 'context.patch' ? { ctx: { ...context.ctx, ...event.patch } } : {})),
+      // Each action is attached to one event type only.
+      storeInput: assign(({ event }) => ({ input: (event as Extract<FlowEvent, { type: 'input.received' }>).input })),
+      applyPatch: assign(({ context, event }) => ({ ctx: { ...context.ctx, ...(event as Extract<FlowEvent, { type: 'context.patch' }>).patch } })),
     },
   }).createMachine({
     id: definition.name,
@@ -85,17 +86,8 @@ export function compileFlow(definition: FlowDefinition) {
   // Our machines have no side effects (only `assign`) and no children, so one inert scope per flow serves every
   // call; the transition itself is still pure, ~8 µs.
   const actor = createActor(machine, { input: { ctx: {} } })
-  const scope = {
-    self: actor,
-    system: actor.system,
-    id: '',
-    sessionId: '',
-    defer: () => {},
-    logger: () => {},
-    stopChild: () => {},
-    emit: () => {},
-    actionExecutor: () => {},
-  } as unknown as AnyActorScope
+  const noop = Function.prototype
+  const scope = { self: actor, system: actor.system, id: '', sessionId: '', defer: noop, logger: noop, stopChild: noop, emit: noop, actionExecutor: noop } as unknown as AnyActorScope
 
   return {
     machine,

@@ -276,23 +276,23 @@ export class CallRuntime {
    */
   async #inCall<R>(id: string, log: Logger, fallback: R | undefined, handle: (record: CallRecord | undefined) => Promise<Outcome<R>>): Promise<R> {
     try {
-      return await this.#queue.run(id, async () => {
-        for (let attempt = 1; ; attempt += 1) {
-          const stored = await this.#store.get(id)
-          const outcome = await handle(stored?.value)
-          if (outcome.record !== undefined) {
-            try {
-              const ttl = outcome.record.ended ? this.#finishedTtl : this.#activeTtl
-              await this.#store.put(id, outcome.record, stored?.version ?? null, ttl)
-            } catch (error) {
-              if (isNccoflowError(error, errors.STORE_CONFLICT.code) && attempt < MAX_ATTEMPTS) continue
-              throw error
-            }
+      const attempt = async (n: number): Promise<R> => {
+        const stored = await this.#store.get(id)
+        const outcome = await handle(stored?.value)
+        if (outcome.record !== undefined) {
+          try {
+            const ttl = outcome.record.ended ? this.#finishedTtl : this.#activeTtl
+            await this.#store.put(id, outcome.record, stored?.version ?? null, ttl)
+          } catch (error) {
+            // Another instance changed the call between our read and write: read it again and redo the work.
+            if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) return attempt(n + 1)
+            throw error
           }
-          for (const effect of outcome.effects ?? []) this.#startEffect(effect, log)
-          return outcome.response
         }
-      })
+        for (const effect of outcome.effects ?? []) this.#startEffect(effect, log)
+        return outcome.response
+      }
+      return await this.#queue.run(id, () => attempt(1))
     } catch (error) {
       if (fallback === undefined) throw error
       log.error({ err: error }, 'the flow failed: the caller hears the fallback NCCO')
@@ -382,16 +382,15 @@ export class CallRuntime {
     const at = typeof c.payload.timestamp === 'string' ? c.payload.timestamp : new Date().toISOString()
     const leg = c.payload.uuid !== undefined && c.payload.uuid !== c.record.call.uuid ? { leg: c.payload.uuid } : {}
     const history = addHistory(c.record.history, { event: `connect:${status}`, at, ...leg })
-    const failure = CONNECT_FAILURES.has(status) && c.step.onFailure !== undefined
-    // A duplicate gets what the first got: `[]` for a status that carries on, the last NCCO for a failure.
-    if (history === c.record.history) return { response: failure ? c.record.last?.ncco ?? [] : [] }
-    const stale = this.#stale(c)
-    if (stale !== undefined || !failure) {
+    const event = `connect:${status}@${at}@${String(c.payload.uuid)}`
+    // A duplicate gets what the first got: the NCCO it produced, or `[]` (a status that carries on, or a late one).
+    if (history === c.record.history) return { response: c.record.last?.event === event ? c.record.last.ncco : [] }
+    if (this.#stale(c) !== undefined || !CONNECT_FAILURES.has(status) || c.step.onFailure === undefined) {
       return { response: [], record: { ...c.record, history, updatedAt: Date.now() } }
     }
     const snapshot = c.flow.compiled.advance(c.flow.compiled.restore(c.record.state), { type: 'connect.failed', status })
     c.log.info({ status, to: String(snapshot.value) }, 'connect failed')
-    return this.#rendered(c, snapshot, history)
+    return this.#rendered(c, snapshot, history, event)
   }
 
   /** @internal Handles a notify callback: continue with the step's `goto`, or carry on with `[]`. */
@@ -434,9 +433,10 @@ export class CallRuntime {
     return undefined
   }
 
-  async #rendered(c: CallbackContext, snapshot: AnyMachineSnapshot, history: CallRecord['history']): Promise<Outcome<readonly NccoAction[]>> {
+  async #rendered(c: CallbackContext, snapshot: AnyMachineSnapshot, history: CallRecord['history'], event?: string): Promise<Outcome<readonly NccoAction[]>> {
     const { snapshot: after, ncco } = await this.#render(c.flow, c.record.call, snapshot, c.request.baseUrl, c.log)
-    const record: CallRecord = { ...c.record, state: c.flow.compiled.persist(after), history, last: { key: c.request.key, ncco }, updatedAt: Date.now() }
+    const last = { key: c.request.key, ncco, ...(event === undefined ? {} : { event }) }
+    const record: CallRecord = { ...c.record, state: c.flow.compiled.persist(after), history, last, updatedAt: Date.now() }
     return { response: ncco, record }
   }
 }

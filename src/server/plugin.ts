@@ -10,7 +10,7 @@ import type { ActionOp } from '../dsl/render.js'
 import type { FlowDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
 import { CallRuntime, callbackReturnsNcco, type Payload, type RequestInfo } from '../runtime/runtime.js'
-import { decodeWebhook, parseEvent, parseWebhook, webhookSchemas, type PayloadKind } from '../webhooks/index.js'
+import { decodeWebhook, parseEvent, parseWebhook, webhookSchemas, type PayloadKind, type WebhookIssue } from '../webhooks/index.js'
 import type { NccoflowOptions } from './options.js'
 import { keepRawBody } from './raw-body.js'
 
@@ -43,6 +43,11 @@ const segmentKinds: Readonly<Record<string, PayloadKind>> = {
   'record-transcription': 'call_event',
   conversation: 'record',
   'conversation-transcription': 'call_event',
+}
+
+/** Webhook issues as one line for a 400 body or a log: `dtmf.digits: ...; uuid: ...`. */
+function describeIssues(issues: readonly WebhookIssue[]): string {
+  return issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')
 }
 
 const audioTypes: Readonly<Record<string, string>> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav' }
@@ -117,7 +122,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
       request.log.warn('PUBLIC_URL is not set: callback URLs are built from the request\'s X-Forwarded-Proto/Host headers')
     }
     const proto = String(request.headers['x-forwarded-proto'] ?? request.protocol).split(',')[0]?.trim()
-    const host = String(request.headers['x-forwarded-host'] ?? request.headers.host ?? `${request.hostname}`).split(',')[0]?.trim()
+    const host = String(request.headers['x-forwarded-host'] ?? request.host).split(',')[0]?.trim()
     return `${proto}://${host}${prefix}`
   }
   const info = (request: FastifyRequest): RequestInfo => ({ baseUrl: baseUrl(request), key: requestKey(request), log: request.log })
@@ -163,7 +168,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
           if (kind === undefined) return handler(request, reply, raw as Payload, undefined)
           // parseWebhook decides (the route schema only coerces): it decodes JSON-text fields in either method and names the field at fault.
           const parsed = parseWebhook(kind, raw)
-          if (!parsed.ok) return handler(request, reply, undefined, parsed.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '))
+          if (!parsed.ok) return handler(request, reply, undefined, describeIssues(parsed.issues))
           return handler(request, reply, parsed.value as Payload, undefined)
         },
       })
@@ -219,15 +224,17 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   webhook('/event', undefined, { kind: 'event' }, async (request, reply, payload, problem) => {
     if (payload === undefined) return badRequest(reply, 'event', String(problem))
     const parsed = parseEvent(payload)
-    if (!parsed.ok) return badRequest(reply, parsed.kind === 'unknown' ? 'event' : parsed.kind, parsed.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '))
+    if (!parsed.ok) return badRequest(reply, parsed.kind === 'unknown' ? 'event' : parsed.kind, describeIssues(parsed.issues))
     const call = await runtime.event(parsed.kind, parsed.value as Payload, info(request))
     if (call !== undefined) request.log = request.log.child({ ...call, uuid: request.nccoflowCall?.uuid })
     return reply.code(204).send()
   })
 
   webhook('/fallback', undefined, { kind: 'fallback' }, async (request, reply, payload) => {
-    const parsed = parseWebhook('fallback', payload ?? {})
-    return sendNcco(reply, await runtime.fallback(defaultFlow, (parsed.ok ? parsed.value : payload ?? {}) as Payload, info(request)))
+    // Whatever the body, the answer is a safe NCCO; a body that fails its schema is still used to find the call.
+    const body = payload ?? {}
+    const parsed = parseWebhook('fallback', body)
+    return sendNcco(reply, await runtime.fallback(defaultFlow, (parsed.ok ? parsed.value : body) as Payload, info(request)))
   }, defaultFallback)
 
   server.get(`${prefix}/healthz`, async () => ({ status: 'ok', flows: flows.map((f) => f.name) }))

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import t from 'tap'
+import { childEnv } from '../fixtures/child-env.js'
 
 const root = new URL('../../', import.meta.url).pathname
 
@@ -19,7 +20,7 @@ function freePort(): Promise<number> {
 t.test('`npm start` runs the nccoflow command from source and serves ivr-menu on /answer', async (t) => {
   const port = await freePort()
   // A clean environment: the command runs through its own TypeScript loader, not tap's (which would skew coverage).
-  const child = spawn('npm', ['start', '--silent'], { cwd: root, detached: true, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), LOG_LEVEL: 'info' } })
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, detached: true, env: childEnv({ PORT: String(port), LOG_LEVEL: 'info' }) })
   // npm starts a shell that starts node: end the whole process group.
   t.teardown(() => { process.kill(-(child.pid as number), 'SIGTERM') })
   let output = ''

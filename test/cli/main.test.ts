@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { EventEmitter } from 'node:events'
 import t from 'tap'
-import { main, start } from '../../src/cli/main.js'
+import { main, processIo, settings, start } from '../../src/cli/main.js'
 import { loadFlows } from '../../src/cli/load-flows.js'
 
 const flowsDir = new URL('../../flows', import.meta.url).pathname
@@ -10,7 +11,7 @@ const env = { FLOWS_DIR: flowsDir, DEFAULT_FLOW: 'ivr-menu' }
 async function run(argv: string[], environment: Record<string, string> = env) {
   let out = ''
   let err = ''
-  const code = await main(argv, environment, { out: (text) => { out += text }, err: (text) => { err += text } })
+  const code = await main(argv, environment, { out: (text) => { out += text }, err: (text) => { err += text }, signals: new EventEmitter() })
   return { code, out, err }
 }
 
@@ -60,7 +61,7 @@ t.test('graph prints a Mermaid diagram', async (t) => {
 })
 
 t.test('start listens and serves the default flow; close shuts it down', async (t) => {
-  const app = await start({ ...env, PORT: '0', LOG_LEVEL: 'silent' })
+  const app = await start({ ...env, PORT: '0', LOG_LEVEL: 'silent' }, new EventEmitter())
   t.teardown(() => app.close())
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
@@ -90,4 +91,36 @@ t.test('loading flows: errors name the folder or the flow', async (t) => {
   await t.rejects(loadFlows(dir), { code: 'NCCOFLOW_ERR_FLOW_INVALID', message: /Flow "same" cannot run: two files/ })
   const noDefault = await run(['routes'], { FLOWS_DIR: dir })
   t.match(noDefault, { code: 1, err: /nccoflow routes: Flow "same" cannot run/ })
+})
+
+t.test('the start command closes the server on SIGTERM', async (t) => {
+  const signals = new EventEmitter()
+  const lines: string[] = []
+  const code = await main(['start'], { ...env, PORT: '0', LOG_LEVEL: 'silent' }, { out: (text) => lines.push(text), err: (text) => lines.push(text), signals })
+  t.equal(code, 0, 'resolves once listening')
+  t.equal(signals.listenerCount('SIGTERM'), 1)
+  const closed = new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (signals.listenerCount('SIGINT') === 1 && signals.listenerCount('SIGTERM') === 0) {
+        clearInterval(check)
+        resolve()
+      }
+    }, 5)
+  })
+  signals.emit('SIGTERM')
+  await closed
+  t.strictSame(lines, [], 'nothing printed')
+})
+
+t.test('settings come from the environment, with the documented defaults', async (t) => {
+  t.strictSame(settings({}), { flowsDir: './flows', port: 3000, host: '127.0.0.1', logLevel: 'info', publicUrl: undefined, defaultFlow: undefined })
+  t.strictSame(settings({ FLOWS_DIR: 'x', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug', PUBLIC_URL: 'https://ivr.test', DEFAULT_FLOW: 'survey' }),
+    { flowsDir: 'x', port: 8080, host: '0.0.0.0', logLevel: 'debug', publicUrl: 'https://ivr.test', defaultFlow: 'survey' })
+  t.strictSame(settings({ PUBLIC_URL: '', DEFAULT_FLOW: '' }).publicUrl, undefined, 'an empty variable counts as unset')
+})
+
+t.test('the process io writes to stdout and stderr and listens to the process', async (t) => {
+  processIo.out('')
+  processIo.err('')
+  t.equal(processIo.signals, process)
 })

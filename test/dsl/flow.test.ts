@@ -85,6 +85,8 @@ t.test('mistakes fail when the flow is loaded, naming the flow and the step', as
   t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a').goto(() => ['x', 'y'].join('')))), ['a: its goto function names no step; list where it can go: .goto(fn, [\'a\', \'b\'])'])
   t.strictSame(problems(() => flow('f', { fallback: [] }).step('a', (s) => s.talk('a'))), ['fallback NCCO is invalid: an NCCO must hold at least one action'])
   t.strictSame(problems(() => flow('f').step('a', (s) => s.connect({ type: 'phone' } as never))), ['a: its connect: connect endpoint[0].number is required'])
+  const hostile = { get loop(): number { throw new Error('no loop for you') } }
+  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a', hostile))), ['a: its talk cannot be built: no loop for you'])
   const error = t.throws(() => flow('f').step('a', (s) => s.talk('a').goto('b')).toDefinition()) as FlowDefinitionError
   t.ok(isNccoflowError(error, errors.FLOW_INVALID.code))
   t.equal(error.flow, 'f')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { flowToMermaid } from '../../src/index.js'
+import { flow, flowToMermaid } from '../../src/index.js'
 import ivrMenu from '../../flows/ivr-menu.js'
 
 t.test('a flow draws as a Mermaid state diagram with every way out of every step', async (t) => {
@@ -17,4 +17,14 @@ t.test('a flow draws as a Mermaid state diagram with every way out of every step
   voicemail --> goodbye: next
   goodbye --> [*]
 `)
+})
+
+t.test('predicate and pattern branches are labelled too', async (t) => {
+  const definition = flow('g')
+    .step('a', (s) => s.input({ type: ['dtmf', 'speech'] }).on({ dtmf: (d) => d.length > 3, speech: /yes/ }, 'b').otherwise('a'))
+    .step('b', (s) => s.input({ type: ['speech'] }).on({ speech: (text) => text === 'no' }, 'c').otherwise('b'))
+    .step('c', (s) => s.talk('c'))
+    .toDefinition()
+  t.match(flowToMermaid(definition), '  a --> b: dtmf fn or speech /yes/\n')
+  t.match(flowToMermaid(definition), '  b --> c: speech fn\n')
 })

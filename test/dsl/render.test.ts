@@ -14,7 +14,13 @@ t.test('callback URLs are filled in where the author left them out, as arrays of
     eventUrl: ['https://ivr.test/flows/f/s/record'],
   })
   t.strictSame(renderAction(op('record'), args, urls), { action: 'record', eventUrl: ['https://ivr.test/flows/f/s/record'] }, 'no transcription, no transcription URL')
+  t.strictSame(renderAction(op('record', { transcription: { eventUrl: 'https://mine.test/t' } }), args, urls), {
+    action: 'record',
+    transcription: { eventUrl: ['https://mine.test/t'] },
+    eventUrl: ['https://ivr.test/flows/f/s/record'],
+  }, 'a nested URL the author gave is kept')
   t.strictSame(renderAction(op('talk', 'Hi'), args, urls), { action: 'talk', text: 'Hi' })
+  t.strictSame(fillUrls({ action: 'record', transcription: 'yes' } as never, actionDefinitions.record!, urls), { action: 'record', transcription: 'yes', eventUrl: ['https://ivr.test/flows/f/s/record'] }, 'a nested URL is not forced into a value that is not an object')
 })
 
 t.test('arguments may be functions of the call', async (t) => {

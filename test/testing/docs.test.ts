@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import * as nccoflow from '../../src/index.js'
+import { childEnv } from '../fixtures/child-env.js'
+
+// docs/testing.md shows users a complete test file; it must run as written and pass.
+
+const root = new URL('../..', import.meta.url).pathname
+const doc = readFileSync(join(root, 'docs', 'testing.md'), 'utf8')
+const exported = 'simulateCall' in nccoflow
+
+/** Runs a TypeScript test file from a folder inside the package (so `nccoflow` resolves to us) and returns its output. */
+function run(t: Test, name: string, source: string) {
+  mkdirSync(join(root, '.tap'), { recursive: true })
+  const dir = mkdtempSync(join(root, '.tap', 'docs-testing-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, name)
+  // The example sits in test/ next to flows/; here it sits elsewhere, so its flow import points at the real file.
+  const code = source.replaceAll("'../flows/ivr-menu.js'", `'${join(root, 'flows', 'ivr-menu.js')}'`)
+  writeFileSync(file, code)
+  // A clean environment: tap's NODE_OPTIONS would load its own loader and coverage into the child.
+  return spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', env: childEnv() })
+}
+
+function example(heading: string): string {
+  const match = new RegExp(`## ${heading}\\n[\\s\\S]*?\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(doc)
+  if (match?.[1] === undefined) throw new Error(`docs/testing.md: no example under "## ${heading}"`)
+  return match[1]
+}
+
+t.test('nccoflow exports the test kit the docs import', async (t) => {
+  t.ok(exported, 'simulateCall is exported from nccoflow')
+})
+
+t.test('the complete tap example runs and passes', async (t) => {
+  const result = run(t, 'ivr-menu.test.ts', example('A complete test'))
+  t.equal(result.status, 0, 'exits 0', { output: result.stdout + result.stderr })
+  t.match(result.stdout, /^ok 1 - sales is busy: the caller leaves a message/m)
+  t.match(result.stdout, /^ok 2 - three misses in a row: goodbye, and a retried request does not count twice/m)
+  t.notMatch(result.stdout, /^\s*not ok/m)
+})
+
+t.test('the node:test example runs and passes', async (t) => {
+  const result = run(t, 'node-test.test.ts', example('Other runners'))
+  t.equal(result.status, 0, 'exits 0', { output: result.stdout + result.stderr })
+  t.match(result.stdout, /^# pass 1$/m)
+  t.match(result.stdout, /^# fail 0$/m)
+})
