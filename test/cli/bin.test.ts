@@ -62,3 +62,12 @@ t.test('`npm start` runs the nccoflow command from source and serves ivr-menu on
   t.ok(callLines.length >= 2, 'the answer and the input are logged')
   for (const line of callLines) t.match(JSON.parse(line), { uuid: 'bin-1', flow: 'ivr-menu', step: String }, 'each log line about the call carries its uuid, flow and step')
 })
+
+t.test('the command runs from source as the README shows it', async (t) => {
+  const routes = execFileSync(process.execPath, ['bin/nccoflow.js', 'routes'], { cwd: root, encoding: 'utf8', env: childEnv() })
+  t.match(routes, /^METHODS +URL +KIND +FLOW +STEP\n/)
+  t.match(routes, /GET,POST +\/flows\/ivr-menu\/menu\/input +input +ivr-menu +menu\n/)
+  const graph = execFileSync(process.execPath, ['bin/nccoflow.js', 'graph', 'ivr-menu'], { cwd: root, encoding: 'utf8', env: childEnv() })
+  t.match(graph, /^stateDiagram-v2\n/)
+  t.equal(execFileSync(process.execPath, ['bin/nccoflow.js', 'version'], { cwd: root, encoding: 'utf8', env: childEnv() }), '0.1.0\n')
+})
