@@ -20,6 +20,7 @@ export const errors = {
   WEBHOOK_INVALID: entry('NCCOFLOW_ERR_WEBHOOK_INVALID', 400, 'Invalid %s webhook payload: %s'),
   FLOW_INVALID: entry('NCCOFLOW_ERR_FLOW_INVALID', 500, 'Flow "%s" cannot run: %s'),
   FLOW_UNKNOWN: entry('NCCOFLOW_ERR_FLOW_UNKNOWN', 404, 'No flow named "%s"'),
+  FLOW_UNKNOWN_STEP: entry('NCCOFLOW_ERR_FLOW_UNKNOWN_STEP', 404, 'Flow "%s" has no step named "%s"'),
   RUNTIME_BUDGET: entry('NCCOFLOW_ERR_RUNTIME_BUDGET', 500, 'Async work took longer than the %s ms budget'),
   RUNTIME_BAD_TARGET: entry('NCCOFLOW_ERR_RUNTIME_BAD_TARGET', 500, 'Step "%s" went to "%s", which is not one of its targets'),
   RUNTIME_LOOP: entry('NCCOFLOW_ERR_RUNTIME_LOOP', 500, 'Flow passed %s steps without waiting for the caller; a goto loop?'),

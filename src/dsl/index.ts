@@ -1,6 +1,6 @@
 export { FlowBuilder, FlowDefinitionError, checkFlow, flow, isFlow, stepTargets, toFlowDefinition, type FlowProblem } from './flow.js'
 export { flowToMermaid } from './graph.js'
-export { matchesInput, isTimeout } from './match.js'
+export { chooseBranch, matchesInput, isTimeout } from './match.js'
 export { awaitedSegment, awaitsCallback, fillUrls, renderAction, resolve, type ActionOp, type UrlResolver } from './render.js'
 export { StepBuilder, step, type FlowNotifyOptions } from './step.js'
 export type * from './types.js'

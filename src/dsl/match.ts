@@ -28,3 +28,17 @@ export function matchesInput(match: InputMatch, result: InputResult): boolean {
   if (result.digits !== '') return match.dtmf !== undefined && digitsMatch(match.dtmf, result.digits)
   return match.speech !== undefined && result.speech.some((s) => speechMatch(match.speech as SpeechMatch, s.text))
 }
+
+/**
+ * The branch an input result takes: with digits, the first branch whose `dtmf` matches; with speech, the transcripts
+ * are tried best first, and for each the branches in order, so a confident "message" beats a doubtful "sales".
+ * Returns -1 when no branch matches.
+ */
+export function chooseBranch(branches: readonly { readonly match: InputMatch }[], result: InputResult): number {
+  if (result.digits !== '') return branches.findIndex((b) => b.match.dtmf !== undefined && digitsMatch(b.match.dtmf, result.digits))
+  for (const transcript of result.speech) {
+    const index = branches.findIndex((b) => b.match.speech !== undefined && speechMatch(b.match.speech, transcript.text))
+    if (index !== -1) return index
+  }
+  return -1
+}

@@ -1,5 +1,5 @@
 import { assign, createActor, setup, type AnyActorScope, type AnyMachineSnapshot } from 'xstate'
-import { isTimeout, matchesInput } from '../dsl/match.js'
+import { chooseBranch, isTimeout } from '../dsl/match.js'
 import type { FlowDefinition, InputResult, StepDefinition } from '../dsl/types.js'
 
 /** What the machine of a call holds: the flow's context and the caller's last input. JSON data only. */
@@ -42,15 +42,13 @@ export function compileFlow(definition: FlowDefinition) {
   const machine = setup({
     types: { context: {} as MachineContext, events: {} as FlowEvent, input: {} as MachineContext },
     guards: {
-      branch: ({ event }, params: { step: string; index: number }) => {
-        const branch = definition.steps[params.step]?.branches[params.index]
-        return event.type === 'input.received' && branch !== undefined && matchesInput(branch.match, event.input)
-      },
-      timedOut: ({ event }) => event.type === 'input.received' && isTimeout(event.input),
-      nextIs: ({ event }, params: { target: string }) => event.type === 'step.next' && event.target === params.target,
+      branch: ({ event }, params: { step: string; index: number }) =>
+        chooseBranch((definition.steps[params.step] as StepDefinition).branches, (event as Extract<FlowEvent, { type: 'input.received' }>).input) === params.index,
+      // Each guard is attached to one event type only.
+      timedOut: ({ event }) => isTimeout((event as Extract<FlowEvent, { type: 'input.received' }>).input),
+      nextIs: ({ event }, params: { target: string }) => (event as Extract<FlowEvent, { type: 'step.next' }>).target === params.target,
     },
     actions: {
-      // Each action is attached to one event type only.
       storeInput: assign(({ event }) => ({ input: (event as Extract<FlowEvent, { type: 'input.received' }>).input })),
       applyPatch: assign(({ context, event }) => ({ ctx: { ...context.ctx, ...(event as Extract<FlowEvent, { type: 'context.patch' }>).patch } })),
     },

@@ -34,6 +34,8 @@ export interface RequestInfo {
   /** A key equal for a request and Vonage's retries of it. */
   readonly key: string
   readonly log?: Logger
+  /** Told which call the request is about once the runtime knows (a payload may carry only `conversation_uuid`). */
+  readonly about?: (call: { uuid: string; flow?: string; step?: string }) => void
 }
 
 /** A webhook payload, normalised. */
@@ -61,11 +63,19 @@ interface Outcome<R> {
 
 type Effect = () => unknown
 
+/** Most speech transcripts kept from one input, and most characters of each: the result is stored with the call. */
+const MAX_TRANSCRIPTS = 5
+const MAX_TEXT = 500
+
 function toInputResult(payload: Payload): InputResult {
   const dtmf = payload.dtmf as { digits?: string } | undefined
   const speech = (payload.speech as { results?: { text: string; confidence?: number }[] } | undefined)?.results ?? []
-  const ranked = [...speech].filter((s) => typeof s.text === 'string' && s.text !== '').sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))
-  const digits = dtmf?.digits ?? ''
+  const ranked = speech
+    .filter((s) => typeof s.text === 'string' && s.text !== '')
+    .sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))
+    .slice(0, MAX_TRANSCRIPTS)
+    .map((s) => (s.text.length > MAX_TEXT ? { ...s, text: s.text.slice(0, MAX_TEXT) } : s))
+  const digits = (dtmf?.digits ?? '').slice(0, MAX_TEXT)
   return { digits, speech: ranked, timedOut: digits === '' && ranked.length === 0 }
 }
 
@@ -161,8 +171,9 @@ export class CallRuntime {
   async callback(flowName: string, stepName: string, segment: string, payload: Payload, request: RequestInfo): Promise<readonly NccoAction[] | undefined> {
     const flow = this.#flow(flowName)
     const step = flow.definition.steps[stepName]
-    if (step === undefined) throw new errors.FLOW_UNKNOWN.Error(`${flowName}/${stepName}`)
+    if (step === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flowName, stepName)
     const id = await this.#callId(payload)
+    request.about?.({ uuid: id, flow: flowName, step: stepName })
     const log = (request.log ?? this.#log).child({ uuid: id, flow: flowName, step: stepName })
     const kind = callbackKinds[segment] ?? effectCallback
     return this.#inCall(id, log, kind.returnsNcco ? flow.definition.fallback : undefined, async (stored) => {
@@ -179,19 +190,16 @@ export class CallRuntime {
     })
   }
 
-  /**
-   * Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO;
-   * resolves to the flow and step of the call it was about, when the call is known.
-   */
-  async event(kind: string, payload: Payload, request: RequestInfo): Promise<{ flow: string; step: string } | undefined> {
+  /** Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO. */
+  async event(kind: string, payload: Payload, request: RequestInfo): Promise<void> {
     const id = await this.#callId(payload)
     const log = (request.log ?? this.#log).child({ uuid: id, event: kind })
-    return this.#inCall(id, log, undefined, async (record) => {
+    await this.#inCall(id, log, undefined, async (record) => {
       if (record === undefined) {
         log.debug({ status: payload.status }, 'event for a call this server does not know: ignored')
         return { response: undefined }
       }
-      const about = { flow: record.flow, step: record.state.value }
+      request.about?.({ uuid: id, flow: record.flow, step: record.state.value })
       const flow = this.#flows.get(record.flow)
       const stepLog = log.child({ flow: record.flow, step: record.state.value })
       const name = kind === 'call_event' ? `status:${String(payload.status)}` : kind
@@ -200,7 +208,7 @@ export class CallRuntime {
       const history = addHistory(record.history, entry)
       if (history === record.history) {
         stepLog.debug({ event: name }, 'duplicate event: ignored')
-        return { response: about }
+        return { response: undefined }
       }
       if (kind === 'error') stepLog.warn({ reason: payload.reason }, 'Vonage reported an error for this call')
       let next: CallRecord = { ...record, history, updatedAt: Date.now() }
@@ -212,7 +220,7 @@ export class CallRuntime {
       }
       // A late event for a call that has already ended is kept in history and changes nothing else: no handlers run.
       const effects = kind === 'call_event' && flow !== undefined && !record.ended ? this.#statusEffects(flow, next, payload, stepLog) : []
-      return { response: about, record: next, effects }
+      return { response: undefined, record: next, effects }
     })
   }
 
@@ -234,7 +242,7 @@ export class CallRuntime {
   async preview(flowName: string, stepName: string | undefined, baseUrl: string, call: { uuid?: string; from?: string; to?: string } = {}): Promise<readonly NccoAction[]> {
     const flow = this.#flow(flowName)
     const name = stepName ?? flow.definition.initial
-    if (flow.definition.steps[name] === undefined) throw new errors.FLOW_UNKNOWN.Error(`${flowName}/${name}`)
+    if (flow.definition.steps[name] === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flowName, name)
     const record = this.#freshRecord(flow, name, call.uuid ?? 'preview', {})
     const { ncco } = await this.#render(flow, { ...record.call, ...call, uuid: call.uuid ?? 'preview' }, flow.compiled.restore(record.state), baseUrl, this.#log)
     return ncco
@@ -369,11 +377,20 @@ export class CallRuntime {
   async handleInput(c: CallbackContext): Promise<Outcome<readonly NccoAction[]>> {
     const stale = this.#stale(c)
     if (stale !== undefined) return stale
+    const stamped = typeof c.payload.timestamp === 'string'
+    const at = stamped ? c.payload.timestamp as string : new Date().toISOString()
+    const history = addHistory(c.record.history, { event: 'input', at })
+    // The same input again (Vonage's timestamp seen before) in other bytes: a duplicate, it must not advance the call.
+    // Without Vonage's timestamp nothing tells a duplicate from a new input, so it counts as new.
+    if (stamped && history === c.record.history) {
+      c.log.info({ segment: c.segment, at }, 'duplicate input: not advancing')
+      // An input in the history was answered with an NCCO, and that answer was saved with it as `last`.
+      return { response: (c.record.last as NonNullable<CallRecord['last']>).ncco }
+    }
     const input = toInputResult(c.payload)
-    const at = typeof c.payload.timestamp === 'string' ? c.payload.timestamp : new Date().toISOString()
     const snapshot = c.flow.compiled.advance(c.flow.compiled.restore(c.record.state), { type: 'input.received', input })
     c.log.info({ digits: input.digits, speech: input.speech[0]?.text, to: String(snapshot.value) }, 'input')
-    return this.#rendered(c, snapshot, addHistory(c.record.history, { event: 'input', at }))
+    return this.#rendered(c, snapshot, history)
   }
 
   /** @internal Handles a synchronous connect's leg event: on a failure status, go to `onFailure`; otherwise carry on. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
 import { extname, resolve as resolvePath } from 'node:path'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify'
 import fp from 'fastify-plugin'
 import { actionDefinitions, validateNcco } from '../ncco/index.js'
 import { toFlowDefinition } from '../dsl/flow.js'
@@ -49,6 +49,9 @@ const segmentKinds: Readonly<Record<string, PayloadKind>> = {
 function describeIssues(issues: readonly WebhookIssue[]): string {
   return issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')
 }
+
+/** Largest webhook body accepted, in bytes. */
+const BODY_LIMIT = 64 * 1024
 
 const audioTypes: Readonly<Record<string, string>> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav' }
 
@@ -125,7 +128,14 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     const host = String(request.headers['x-forwarded-host'] ?? request.host).split(',')[0]?.trim()
     return `${proto}://${host}${prefix}`
   }
-  const info = (request: FastifyRequest): RequestInfo => ({ baseUrl: baseUrl(request), key: requestKey(request), log: request.log })
+  const info = (request: FastifyRequest): RequestInfo => ({
+    baseUrl: baseUrl(request),
+    key: requestKey(request),
+    log: request.log,
+    about: (call) => {
+      request.nccoflowCall = { ...request.nccoflowCall, ...call }
+    },
+  })
   const payloadOf = (request: FastifyRequest): Record<string, unknown> => (request.method === 'GET' ? request.query : request.body) as Record<string, unknown>
 
   const badRequest = (reply: FastifyReply, kind: string, problem: string) => {
@@ -147,14 +157,20 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
         // Other routes answer a body that cannot be parsed with the same 400 as any other bad payload.
         errorHandler: fallback === undefined
           ? (error: Error & { statusCode?: number }, _request: FastifyRequest, reply: FastifyReply) => {
-              if (error.statusCode !== 400) throw error
+              // A body that is not JSON, or not sent as JSON: the same 400 as any other bad payload.
+              if (error.statusCode !== 400 && error.statusCode !== 415) throw error
               return badRequest(reply, meta.kind, `body: ${error.message}`)
             }
           : (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-              request.log.error({ err: error, ...meta, flow: meta.flow ?? fallbackFlow.name }, 'NCCO route failed: the caller hears the fallback NCCO')
+              request.log.error({ err: error, ...meta, ...request.nccoflowCall, flow: meta.flow ?? fallbackFlow.name }, 'NCCO route failed: the caller hears the fallback NCCO')
               return sendNcco(reply, fallback)
             },
         schema: schema === undefined ? {} : method === 'GET' ? { querystring: schema } : { body: schema },
+        // TypeBox's own compiler checks without coercing (ajv's coerceTypes would turn a numeric uuid into a string in
+        // place); parseWebhook below has the last word and names the field at fault.
+        validatorCompiler: TypeBoxValidatorCompiler as FastifySchemaCompiler<unknown> as never,
+        // Vonage's payloads are small; a bound keeps a hostile one from growing the store.
+        bodyLimit: BODY_LIMIT,
         preValidation: async (request) => {
           if (method === 'GET' && kind !== undefined) request.query = decodeWebhook(kind, request.query as Record<string, unknown>).payload
         },
@@ -163,7 +179,6 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
           const uuid = raw !== null && typeof raw === 'object' ? (raw as Payload).uuid ?? (raw as Payload).conversation_uuid : undefined
           // Each log line about the call carries its uuid, flow and step, including fastify's own for this request.
           request.nccoflowCall = { uuid: typeof uuid === 'string' ? uuid : undefined, flow: meta.flow, step: meta.step }
-          if (meta.flow !== undefined) request.log = request.log.child(request.nccoflowCall)
           if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return handler(request, reply, undefined, 'the payload must be a JSON object')
           if (kind === undefined) return handler(request, reply, raw as Payload, undefined)
           // parseWebhook decides (the route schema only coerces): it decodes JSON-text fields in either method and names the field at fault.
@@ -180,12 +195,9 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     async (request: FastifyRequest, reply: FastifyReply, payload: Payload | undefined, problem: string | undefined) => {
       const name = flowFor(payload)
       const flow = flows.find((f) => f.name === name) ?? flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition)
-      if (request.nccoflowCall?.flow === undefined) {
-        request.nccoflowCall = { ...request.nccoflowCall, flow: flow.name, step: flow.initial }
-        request.log = request.log.child(request.nccoflowCall)
-      }
+      request.nccoflowCall = { ...request.nccoflowCall, flow: flow.name, step: flow.initial }
       if (payload === undefined || typeof payload.uuid !== 'string') {
-        request.log.error({ problem, flow: flow.name }, 'answer webhook with a payload nccoflow cannot use: the caller hears the fallback NCCO')
+        request.log.error({ ...request.nccoflowCall, problem }, 'answer webhook with a payload nccoflow cannot use: the caller hears the fallback NCCO')
         return sendNcco(reply, flow.fallback)
       }
       return sendNcco(reply, await runtime.answer(flow.name, payload as Payload & { uuid: string }, info(request)))
@@ -205,7 +217,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
       webhook(`/flows/${flow.name}/${step}/${segment}`, segmentKinds[segment], { kind: segment, flow: flow.name, step }, async (request, reply, payload, problem) => {
         if (payload === undefined) {
           if (!returnsNcco) return badRequest(reply, segment, String(problem))
-          request.log.error({ problem, flow: flow.name, step, segment }, 'callback with a payload nccoflow cannot use: the caller hears the fallback NCCO')
+          request.log.error({ ...request.nccoflowCall, problem, segment }, 'callback with a payload nccoflow cannot use: the caller hears the fallback NCCO')
           return sendNcco(reply, flow.fallback)
         }
         const ncco = await runtime.callback(flow.name, step, segment, payload, info(request))
@@ -225,8 +237,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     if (payload === undefined) return badRequest(reply, 'event', String(problem))
     const parsed = parseEvent(payload)
     if (!parsed.ok) return badRequest(reply, parsed.kind === 'unknown' ? 'event' : parsed.kind, describeIssues(parsed.issues))
-    const call = await runtime.event(parsed.kind, parsed.value as Payload, info(request))
-    if (call !== undefined) request.log = request.log.child({ ...call, uuid: request.nccoflowCall?.uuid })
+    await runtime.event(parsed.kind, parsed.value as Payload, info(request))
     return reply.code(204).send()
   })
 
@@ -242,7 +253,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
 
   app.addHook('onResponse', async (request, reply) => {
     if (request.nccoflowCall === undefined) return
-    request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
+    request.log.info({ ...request.nccoflowCall, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
   })
 
   app.decorate('nccoflow', { runtime, routes, defaultFlow })

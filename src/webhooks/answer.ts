@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, JsonObjectSchema, knownOr, lenient } from './fields.js'
+import { IdSchema, JsonObjectSchema, knownOr, lenient, ShortStringSchema } from './fields.js'
 
 // Answer webhook (reference §2.1): GET query by default, POST JSON when the application asks for it.
 
@@ -18,8 +18,8 @@ export const sipHeaderPrefix = 'SipHeader_'
 export const AnswerWebhookSchema = Type.Object({
   uuid: IdSchema,
   conversation_uuid: IdSchema,
-  to: Type.Optional(Type.String()),
-  from: Type.Optional(Type.String()),
+  to: Type.Optional(ShortStringSchema),
+  from: Type.Optional(ShortStringSchema),
   from_user: Type.Optional(Type.String()),
   region_url: Type.Optional(Type.String()),
   endpoint_type: Type.Optional(knownOr(endpointTypes)),

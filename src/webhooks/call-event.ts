@@ -2,10 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import {
-  IdSchema, JsonObjectSchema, NullableStringSchema, NumberLikeSchema, compact, isObject, knownOr, lenient, nonNull,
-  requireOneOf, toNumber,
-} from './fields.js'
+import { compact, IdSchema, isObject, JsonObjectSchema, knownOr, lenient, nonNull, NullableStringSchema, NumberLikeSchema, requireOneOf, ShortStringSchema, TimestampSchema, toNumber } from './fields.js'
 
 // Call status events (reference §2.2, §2.3): one schema for every status, plus the `transcribed` event,
 // which carries `status` but belongs to a recording and has no leg `uuid`.
@@ -30,10 +27,10 @@ export const CallStatusWebhookSchema = Type.Object({
   uuid: Type.Optional(IdSchema),
   call_uuid: Type.Optional(IdSchema),
   conversation_uuid: Type.Optional(IdSchema),
-  from: Type.Optional(Type.String()),
-  to: Type.Optional(Type.String()),
+  from: Type.Optional(ShortStringSchema),
+  to: Type.Optional(ShortStringSchema),
   direction: Type.Optional(knownOr(['inbound', 'outbound'])),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
   detail: Type.Optional(knownOr(callStatusDetails)),
   sub_state: Type.Optional(knownOr(['beep_start', 'beep_timeout'])),
   disconnected_by: Type.Optional(knownOr(['platform', 'user'])),
@@ -55,7 +52,7 @@ export const TranscribedWebhookSchema = Type.Object({
   transcription_url: Type.String({ minLength: 1 }),
   conversation_uuid: IdSchema,
   uuid: Type.Optional(IdSchema),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
 }, lenient)
 
 /** Any event with a `status`, as a route schema. */

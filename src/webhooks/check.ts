@@ -83,7 +83,9 @@ function toIssue(error: ValueError, root: unknown): WebhookIssue {
   const expected = describe(error.schema)
   const message = error.type === ValueErrorType.ObjectRequiredProperty
     ? `${pathLabel(path)} is required and must be ${expected}`
-    : `${pathLabel(path)} must be ${expected}`
+    : error.type === ValueErrorType.StringMaxLength
+      ? `${pathLabel(path)} must be at most ${String(error.schema.maxLength)} characters`
+      : `${pathLabel(path)} must be ${expected}`
   return { path, message }
 }
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, lenient } from './fields.js'
+import { IdSchema, lenient, TimestampSchema } from './fields.js'
 
 // Error event (reference §2.3): Vonage could not carry out the NCCO, for example a syntax error.
 
@@ -13,7 +13,7 @@ export const ErrorWebhookSchema = Type.Object({
   reason: Type.String({ minLength: 1 }),
   conversation_uuid: IdSchema,
   uuid: Type.Optional(IdSchema),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
 }, lenient)
 
 /** The normalised error event (the payload needs no change). */

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, knownOr, lenient } from './fields.js'
+import { IdSchema, knownOr, lenient, TimestampSchema } from './fields.js'
 
 // Fallback request (reference §2.6): the original answer or event payload plus `reason` and
 // `original_request`, which a GET query carries as JSON text. Every original field is kept, so the
@@ -27,7 +27,7 @@ export const FallbackWebhookSchema = Type.Object({
   original_request: Type.Optional(OriginalRequestSchema),
   uuid: Type.Optional(IdSchema),
   conversation_uuid: Type.Optional(IdSchema),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
 }, lenient)
 
 /** The normalised fallback request (the decoded payload needs no change). */

@@ -8,7 +8,7 @@ import type { StringOptions, TUnsafe } from '@sinclair/typebox'
 export const lenient = { additionalProperties: true } as const
 
 /** A Vonage identifier (`uuid`, `conversation_uuid`, `call_uuid`, `recording_uuid`): a non-empty string. */
-export const IdSchema = Type.String({ minLength: 1 })
+export const IdSchema = Type.String({ minLength: 1, maxLength: 256 })
 
 /** A string that holds a decimal number, or the empty string a query string sends for a null. */
 export const NumericStringSchema = Type.String({ pattern: '^(-?[0-9]+(\\.[0-9]+)?)?$', description: 'a numeric string' })
@@ -65,3 +65,9 @@ export function nonNull<T>(value: T | null | undefined): T | undefined {
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }
+
+/** A timestamp as Vonage sends it (ISO 8601); bounded, since it is kept in the call's history. */
+export const TimestampSchema = Type.String({ maxLength: 64 })
+
+/** A short text field kept with the call (`from`, `to`): bounded so a hostile payload cannot grow the store. */
+export const ShortStringSchema = Type.String({ maxLength: 256 })

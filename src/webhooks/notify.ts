@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, JsonObjectSchema, lenient } from './fields.js'
+import { IdSchema, JsonObjectSchema, lenient, TimestampSchema } from './fields.js'
 
 // Notify webhook (reference §1.8, §2.3): the action's `payload` sent back as-is; a GET query carries it
 // as JSON text. The capture has no `uuid`, only `conversation_uuid`.
@@ -14,7 +14,7 @@ export const NotifyWebhookSchema = Type.Object({
   payload: JsonObjectSchema,
   conversation_uuid: IdSchema,
   uuid: Type.Optional(IdSchema),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
 }, lenient)
 
 /** The normalised notify webhook (the decoded payload needs no change). */

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, NumberLikeSchema, compact, lenient, toNumber } from './fields.js'
+import { compact, IdSchema, lenient, NumberLikeSchema, TimestampSchema, toNumber } from './fields.js'
 
 // Record webhook (reference §2.5): no `status` and, in captures, no `uuid`; `size` may be a string.
 
@@ -17,7 +17,7 @@ export const RecordWebhookSchema = Type.Object({
   start_time: Type.Optional(Type.String()),
   end_time: Type.Optional(Type.String()),
   size: Type.Optional(NumberLikeSchema),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
 }, lenient)
 
 /** The normalised record webhook: `size` as a number. */

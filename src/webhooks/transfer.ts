@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, knownOr, lenient } from './fields.js'
+import { IdSchema, knownOr, lenient, TimestampSchema } from './fields.js'
 
 // Transfer event (reference §2.3): a leg moved from one conversation to another.
 
@@ -14,7 +14,7 @@ export const TransferWebhookSchema = Type.Object({
   conversation_uuid_from: IdSchema,
   conversation_uuid_to: IdSchema,
   type: Type.Optional(knownOr(['transfer'])),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(TimestampSchema),
 }, lenient)
 
 /** The normalised transfer event (the payload needs no change). */

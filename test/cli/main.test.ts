@@ -49,7 +49,7 @@ t.test('ncco prints the NCCO a step renders for a sample call', async (t) => {
   const missing = await run(['ncco'])
   t.match(missing, { code: 1, err: /usage: nccoflow ncco <flow> \[step\]/ })
   const unknownStep = await run(['ncco', 'ivr-menu', 'nope'])
-  t.match(unknownStep, { code: 1, err: /No flow named "ivr-menu\/nope"/ })
+  t.match(unknownStep, { code: 1, err: /Flow "ivr-menu" has no step named "nope"/ })
 })
 
 t.test('graph prints a Mermaid diagram', async (t) => {

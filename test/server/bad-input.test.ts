@@ -87,10 +87,11 @@ t.test('a record callback answers bad input with a 400 naming the field, and sto
   t.same(handled, [], 'the record handler did not run')
 })
 
-t.test('a body with an unsupported content type on /event is refused with 415 and stores nothing', async (t) => {
+t.test('a body with an unsupported content type on /event is refused with a 400 and stores nothing', async (t) => {
   const server = await testServer(t, { flows: [menu] })
   const res = await server.post('/event', 'status=answered&uuid=c1', 'application/x-www-form-urlencoded')
-  t.equal(res.statusCode, 415)
+  t.equal(res.statusCode, 400)
+  t.match(res.json(), { code: 'NCCOFLOW_ERR_WEBHOOK_INVALID', message: /^Invalid event webhook payload: body: Unsupported Media Type/ })
   t.equal(server.store.size, 0)
 })
 
