@@ -107,6 +107,9 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   const prefix = (options.prefix ?? '').replace(/\/+$/, '')
   if (prefix !== '' && !/^\/[^/]/.test(prefix)) throw new Error(`nccoflow: prefix must start with "/", got "${options.prefix}"`)
   const defaultFlow = pickDefaultFlow(flows, options.defaultFlow)
+  if (defaultFlow === undefined) {
+    app.log.warn({ flows: flows.map((f) => f.name) }, `no default flow (set DEFAULT_FLOW or name a flow "default"): /answer serves "${String(flows[0]?.name)}" unless numbers maps the called number`)
+  }
   // The flow `/answer` and `/fallback` fall back to when a request names none.
   const fallbackFlow = flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition)
   for (const [number, name] of Object.entries(options.numbers ?? {})) {

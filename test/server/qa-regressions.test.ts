@@ -83,3 +83,11 @@ t.test('what is kept of one input is bounded: five transcripts, 500 characters e
   t.ok(input?.speech.every((s) => s.text.length === 500))
   t.equal(input?.speech[0]?.confidence, 0.9, 'best first')
 })
+
+t.test('several flows and no default: /answer serves the first, and the start-up log says so', async (t) => {
+  const survey = (await import('../../flows/survey.js')).default
+  const server = await testServer(t, { flows: [ivrMenu, survey], logLevel: 'warn' })
+  t.ok(server.logs.some((l) => l.msg?.startsWith('no default flow (set DEFAULT_FLOW or name a flow "default"): /answer serves "ivr-menu"')))
+  const res = await server.answer('nd1')
+  t.match(validNcco(t, res)[0], { action: 'talk', text: /^Welcome to Acme/ })
+})
