@@ -17,7 +17,8 @@ export const sipHeaderPrefix = 'SipHeader_'
 /** The answer webhook as Vonage sends it, once a GET query's JSON-encoded `custom_data` is decoded. */
 export const AnswerWebhookSchema = Type.Object({
   uuid: IdSchema,
-  conversation_uuid: IdSchema,
+  // Always sent by Vonage; optional here so that an answer without it still reaches the flow (the call is keyed by uuid).
+  conversation_uuid: Type.Optional(IdSchema),
   to: Type.Optional(ShortStringSchema),
   from: Type.Optional(ShortStringSchema),
   from_user: Type.Optional(Type.String()),

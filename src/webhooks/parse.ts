@@ -75,7 +75,9 @@ const notAnObject: WebhookIssue = { path: [], message: 'payload must be an objec
 
 /** Decodes the fields a GET query string carries as JSON text (`dtmf`, `speech`, `payload`, ...) into a copy of the payload. */
 export function decodeWebhook(kind: PayloadKind, raw: Record<string, unknown>): { payload: Record<string, unknown>; issues: WebhookIssue[] } {
-  const payload = { ...raw }
+  // Vonage sends `null` for fields it has no value for (captures show it for rates, times, networks): a top-level
+  // null counts as absent, so a required field that is null is reported as missing.
+  const payload = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null))
   const issues: WebhookIssue[] = []
   for (const field of definitions[kind].jsonFields) {
     const value = payload[field]

@@ -58,7 +58,12 @@ t.test('`npm start` runs the nccoflow command from source and serves ivr-menu on
   t.strictSame(JSON.parse(outputs[0] as string).map((a: { action: string }) => a.action), ['talk', 'input'])
   t.strictSame(JSON.parse(outputs[1] as string).map((a: { action: string }) => a.action), ['talk', 'record', 'talk'])
   t.equal(outputs[2], '', 'the event URL answers 204')
-  const callLines = output.split('\n').filter((line) => line.includes('"bin-1"'))
+  // The server's stdout reaches us asynchronously: wait (bounded) for the lines of the answer and the input.
+  const linesAbout = () => output.split('\n').filter((line) => line.includes('"bin-1"'))
+  for (let waited = 0; waited < 5000 && linesAbout().filter((l) => l.includes('"msg":"webhook"')).length < 2; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const callLines = linesAbout()
   t.ok(callLines.length >= 2, 'the answer and the input are logged')
   for (const line of callLines) t.match(JSON.parse(line), { uuid: 'bin-1', flow: 'ivr-menu', step: String }, 'each log line about the call carries its uuid, flow and step')
 })

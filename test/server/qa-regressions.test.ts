@@ -91,3 +91,16 @@ t.test('several flows and no default: /answer serves the first, and the start-up
   const res = await server.answer('nd1')
   t.match(validNcco(t, res)[0], { action: 'talk', text: /^Welcome to Acme/ })
 })
+
+t.test('nulls where Vonage has no value, and an answer without conversation_uuid, are accepted', async (t) => {
+  const server = await testServer(t, { flows: [ivrMenu] })
+  const answer = await server.post('/answer', { uuid: 'n1', to: null, from: null, region_url: 'https://api-sg-1.nexmo.com' })
+  t.match(validNcco(t, answer)[0], { action: 'talk', text: /^Welcome to Acme/ }, 'the menu, not the fallback')
+  t.strictSame((await server.record('n1'))?.call, { uuid: 'n1' })
+  const event = await server.post('/event', { uuid: 'n1', status: 'answered', direction: null, from: null, to: null, headers: null, timestamp: null, rate: null, network: null })
+  t.equal(event.statusCode, 204)
+  t.ok((await server.record('n1'))?.history.some((h) => h.event === 'status:answered'))
+  const missing = await server.post('/event', { uuid: null, status: 'completed' })
+  t.equal(missing.statusCode, 400)
+  t.match(missing.json().message, /uuid or call_uuid is required/)
+})
