@@ -18,6 +18,7 @@ function entry<const C extends `NCCOFLOW_ERR_${string}`>(code: C, statusCode: nu
 export const errors = {
   NCCO_INVALID: entry('NCCOFLOW_ERR_NCCO_INVALID', 500, 'Invalid NCCO: %s'),
   WEBHOOK_INVALID: entry('NCCOFLOW_ERR_WEBHOOK_INVALID', 400, 'Invalid %s webhook payload: %s'),
+  OPTIONS_INVALID: entry('NCCOFLOW_ERR_OPTIONS_INVALID', 500, 'Invalid nccoflow option %s: %s'),
   FLOW_INVALID: entry('NCCOFLOW_ERR_FLOW_INVALID', 500, 'Flow "%s" cannot run: %s'),
   FLOW_UNKNOWN: entry('NCCOFLOW_ERR_FLOW_UNKNOWN', 404, 'No flow named "%s"'),
   FLOW_UNKNOWN_STEP: entry('NCCOFLOW_ERR_FLOW_UNKNOWN_STEP', 404, 'Flow "%s" has no step named "%s"'),

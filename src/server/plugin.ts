@@ -100,12 +100,12 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     if (issues.length > 0) throw new errors.FLOW_INVALID.Error(flow.name, `fallback NCCO is invalid: ${issues.map((i) => i.message).join('; ')}`)
   }
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
-    throw new Error(`nccoflow: publicUrl must be an absolute http(s) URL, got "${options.publicUrl}"`)
+    throw new errors.OPTIONS_INVALID.Error('publicUrl', `it must be an absolute http(s) URL, got "${options.publicUrl}"`)
   }
   const publicUrl = options.publicUrl?.replace(/\/+$/, '')
   // Routes are registered under the prefix and callback URLs point under it: fastify ignores `prefix` for this plugin.
   const prefix = (options.prefix ?? '').replace(/\/+$/, '')
-  if (prefix !== '' && !/^\/[^/]/.test(prefix)) throw new Error(`nccoflow: prefix must start with "/", got "${options.prefix}"`)
+  if (prefix !== '' && !/^\/[^/]/.test(prefix)) throw new errors.OPTIONS_INVALID.Error('prefix', `it must start with "/", got "${options.prefix}"`)
   const defaultFlow = pickDefaultFlow(flows, options.defaultFlow)
   if (defaultFlow === undefined) {
     app.log.warn({ flows: flows.map((f) => f.name) }, `no default flow (set DEFAULT_FLOW or name a flow "default"): /answer serves "${String(flows[0]?.name)}" unless numbers maps the called number`)
