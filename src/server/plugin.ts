@@ -174,9 +174,12 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
         validatorCompiler: TypeBoxValidatorCompiler as FastifySchemaCompiler<unknown> as never,
         // Vonage's payloads are small; a bound keeps a hostile one from growing the store.
         bodyLimit: BODY_LIMIT,
-        preValidation: async (request) => {
-          if (method === 'GET' && kind !== undefined) request.query = decodeWebhook(kind, request.query as Record<string, unknown>).payload
-        },
+        // A GET query carries objects as JSON text: decode them before the schema sees them (POST bodies need nothing).
+        ...(method === 'GET' && kind !== undefined ? {
+          preValidation: async (request: FastifyRequest) => {
+            request.query = decodeWebhook(kind, request.query as Record<string, unknown>).payload
+          },
+        } : {}),
         handler: async (request, reply) => {
           const raw = payloadOf(request)
           const uuid = raw !== null && typeof raw === 'object' ? (raw as Payload).uuid ?? (raw as Payload).conversation_uuid : undefined
