@@ -10,8 +10,8 @@ export type FlowNotifyOptions = Omit<NotifyOptions, 'eventUrl'> & Partial<Pick<N
 
 function handlersFor(action: string, handler: CallbackHandler<never> | undefined): Record<string, CallbackHandler<never>> {
   if (handler === undefined) return {}
-  const definition = actionDefinitions[action] as ActionDefinition
-  const segments = definition.urls.filter((u) => u.role === 'callback' && !u.returnsNcco({})).map((u) => u.segment)
+  // The handler takes the payloads of every callback the action declares (record: recording and transcription).
+  const segments = (actionDefinitions[action] as ActionDefinition).urls.filter((u) => u.role === 'callback').map((u) => u.segment)
   return Object.fromEntries(segments.map((segment) => [segment, handler]))
 }
 
@@ -82,9 +82,12 @@ export class StepBuilder<C> {
     return this.#action('connect', [endpoint, options])
   }
 
-  /** Sends a payload to nccoflow's notify route and continues with `goto` once it arrives. */
-  notify(payload: Dynamic<Record<string, unknown>, C>, options?: Dynamic<FlowNotifyOptions, C>): StepBuilder<C> {
-    return this.#action('notify', [payload, options ?? {}])
+  /**
+   * Sends a payload to nccoflow's notify route and continues with `goto` once it arrives; `handler` gets the notify
+   * webhook (with its `payload`) after the state is saved.
+   */
+  notify(payload: Dynamic<Record<string, unknown>, C>, options?: Dynamic<FlowNotifyOptions, C>, handler?: CallbackHandler<C>): StepBuilder<C> {
+    return this.#action('notify', [payload, options ?? {}], handler)
   }
 
   /** Pauses. */

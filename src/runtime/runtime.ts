@@ -416,12 +416,20 @@ export class CallRuntime {
     if (stale !== undefined) return stale
     const at = typeof c.payload.timestamp === 'string' ? c.payload.timestamp : new Date().toISOString()
     const history = addHistory(c.record.history, { event: 'notify', at })
-    if (c.step.next === undefined) return { response: [], record: { ...c.record, history, last: { key: c.request.key, ncco: [] }, updatedAt: Date.now() } }
+    const effects = this.#handlers(c, c.record)
+    if (c.step.next === undefined) return { response: [], record: { ...c.record, history, last: { key: c.request.key, ncco: [] }, updatedAt: Date.now() }, effects }
     const from = c.flow.compiled.restore(c.record.state)
     const target = resolve(c.step.next.kind === 'static' ? c.step.next.target : c.step.next.fn, this.#args(c.flow, c.record, c.step.name, c.log))
     const snapshot = c.flow.compiled.advance(from, { type: 'step.next', target })
     if (String(snapshot.value) !== target) throw new errors.RUNTIME_BAD_TARGET.Error(c.step.name, target)
-    return this.#rendered(c, snapshot, history)
+    return { ...(await this.#rendered(c, snapshot, history)), effects }
+  }
+
+  /** The step's handlers for this callback, as effects to run after saving. */
+  #handlers(c: CallbackContext, record: CallRecord): Effect[] {
+    const handlers = c.step.ops.flatMap((op) => (op.kind === 'action' && op.handlers[c.segment] !== undefined ? [op.handlers[c.segment] as (p: unknown, a: unknown) => unknown] : []))
+    const args = this.#args(c.flow, record, c.step.name, c.log)
+    return handlers.map((h) => () => h(c.payload, args))
   }
 
   /** @internal Handles a callback whose body Vonage ignores: record it and run the step's handler after saving. */
@@ -433,9 +441,7 @@ export class CallRuntime {
       return { response: undefined }
     }
     const record = { ...c.record, history, updatedAt: Date.now() }
-    const handlers = c.step.ops.flatMap((op) => (op.kind === 'action' && op.handlers[c.segment] !== undefined ? [op.handlers[c.segment]] : []))
-    const args = this.#args(c.flow, record, c.step.name, c.log)
-    return { response: undefined, record, effects: handlers.map((h) => () => h?.(c.payload, args)) }
+    return { response: undefined, record, effects: this.#handlers(c, record) }
   }
 
   #stale(c: CallbackContext): Outcome<readonly NccoAction[]> | undefined {

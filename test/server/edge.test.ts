@@ -33,3 +33,28 @@ t.test('the fallback URL answers a safe NCCO whatever the body', async (t) => {
     t.strictSame(validateNcco(response.json()).filter((i) => i.severity === 'error'), [])
   }
 })
+
+t.test('a notify handler gets the notify payload after the state is saved, and the call goes on', async (t) => {
+  const seen: unknown[] = []
+  const app = await buildServer({
+    flows: [flow('n', { context: { order: 'A1' } })
+      .step('wait', (s) => s
+        .talk('Checking your order.')
+        .notify(({ context }) => ({ order: context.order }), undefined, (event, { call, context }) => {
+          seen.push({ payload: event.payload, step: call.step, context })
+        })
+        .goto('done'))
+      .step('done', (s) => s.talk('Done.'))],
+    publicUrl,
+  })
+  t.teardown(() => app.close())
+  const answer = await app.inject({ method: 'GET', url: '/answer?uuid=nh-1&conversation_uuid=CON-nh-1' })
+  t.strictSame(answer.json(), [
+    { action: 'talk', text: 'Checking your order.' },
+    { action: 'notify', payload: { order: 'A1' }, eventUrl: ['https://ivr.test/flows/n/wait/notify'] },
+  ])
+  const notified = await app.inject({ url: '/flows/n/wait/notify', ...json({ conversation_uuid: 'CON-nh-1', payload: { order: 'A1' }, timestamp: '2026-01-01T00:00:01.000Z' }) })
+  t.strictSame(notified.json(), [{ action: 'talk', text: 'Done.' }])
+  await app.nccoflow.runtime.drain()
+  t.strictSame(seen, [{ payload: { order: 'A1' }, step: 'wait', context: { order: 'A1' } }])
+})
