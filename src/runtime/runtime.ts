@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate'
-import { awaitsCallback, awaitedSegment, renderAction, resolve } from '../dsl/render.js'
+import { awaitsCallback, renderAction, resolve } from '../dsl/render.js'
 import type { CallInfo, FlowDefinition, InputResult, StepArgs, StepDefinition } from '../dsl/types.js'
 import { errors, isNccoflowError } from '../errors.js'
 import { validateNcco, type NccoAction } from '../ncco/index.js'
@@ -494,4 +494,3 @@ export function callbackReturnsNcco(segment: string): boolean {
   return callbackKinds[segment]?.returnsNcco ?? false
 }
 
-export { awaitedSegment }
