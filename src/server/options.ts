@@ -1,13 +1,15 @@
-import type { FlowBuilder } from '../dsl/flow.js'
 import type { FlowDefinition } from '../dsl/types.js'
+import { toFlowDefinition } from '../dsl/flow.js'
+import { errors } from '../errors.js'
+import { validateNcco } from '../ncco/index.js'
 import type { CallRecord } from '../runtime/call-record.js'
-import type { CallTtl } from '../runtime/runtime.js'
 import type { CallStore } from '../runtime/store/index.js'
+import type { CallTtl } from '../runtime/transaction.js'
 
 /** Options of the nccoflow fastify plugin; the `nccoflow` command reads the same from the environment. */
 export interface NccoflowOptions {
-  /** The flows to serve: builders from `flow()` or their definitions. */
-  readonly flows: readonly (FlowBuilder<Record<string, unknown>> | FlowDefinition)[]
+  /** The flows to serve: flows from `flow()` or their definitions. */
+  readonly flows: readonly ({ toDefinition(): FlowDefinition } | FlowDefinition)[]
   /** Base of every callback URL (env `PUBLIC_URL`), e.g. `https://ivr.example.com`. Without it the base is taken from each answer request, with a warning. */
   readonly publicUrl?: string
   /** The flow `/answer` serves (env `DEFAULT_FLOW`); default: the only flow, or the one named `default`. */
@@ -20,4 +22,55 @@ export interface NccoflowOptions {
   readonly ttl?: CallTtl
   /** Route prefix, e.g. `/vonage`; default none. */
   readonly prefix?: string
+}
+
+/** The plugin's options once checked, with what follows from them. */
+export interface ResolvedOptions {
+  readonly flows: readonly FlowDefinition[]
+  readonly publicUrl: string | undefined
+  /** Routes are registered under it and callback URLs point under it (fastify's own `prefix` does not apply). */
+  readonly prefix: string
+  /** The flow named by `defaultFlow`, the only flow, or the one named `default`. */
+  readonly defaultFlow: string | undefined
+  /** The flow `/answer` and `/fallback` serve when a request names none: the default flow, or the first. */
+  readonly fallbackFlow: FlowDefinition
+  readonly numbers: Readonly<Record<string, string>>
+}
+
+function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | undefined): string | undefined {
+  if (wanted !== undefined) {
+    if (!flows.some((f) => f.name === wanted)) throw new errors.FLOW_UNKNOWN.Error(wanted, flows.map((f) => f.name).join(', '))
+    return wanted
+  }
+  if (flows.length === 1) return flows[0]?.name
+  return flows.find((f) => f.name === 'default')?.name
+}
+
+/** Checks the plugin's options, so a bad configuration fails `ready()` with a coded error naming the option. */
+export function resolveOptions(options: NccoflowOptions): ResolvedOptions {
+  if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none): pass at least one flow in options.flows', '')
+  const flows = options.flows.map((f) => toFlowDefinition(f))
+  // A definition built by hand skipped flow()'s checks; its fallback is sent as it is, so it must be valid (rule 7).
+  for (const flow of flows) {
+    const issues = validateNcco(flow.fallback).filter((i) => i.severity === 'error')
+    if (issues.length > 0) throw new errors.FLOW_INVALID.Error(flow.name, `fallback NCCO is invalid: ${issues.map((i) => i.message).join('; ')}`)
+  }
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
+    throw new errors.OPTIONS_INVALID.Error('publicUrl', `it must be an absolute http(s) URL, got "${options.publicUrl}"`)
+  }
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '')
+  if (prefix !== '' && !/^\/[^/]/.test(prefix)) throw new errors.OPTIONS_INVALID.Error('prefix', `it must start with "/", got "${options.prefix}"`)
+  const defaultFlow = pickDefaultFlow(flows, options.defaultFlow)
+  const numbers = options.numbers ?? {}
+  for (const [number, name] of Object.entries(numbers)) {
+    if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(`${name} (for number ${number})`, flows.map((f) => f.name).join(', '))
+  }
+  return {
+    flows,
+    publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+    prefix,
+    defaultFlow,
+    fallbackFlow: flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition),
+    numbers,
+  }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { validateNcco, type Ncco, type NccoAction } from '../ncco/index.js'
+import type { Flow } from '../dsl/flow.js'
 import type { CallRecord, HistoryEntry } from '../runtime/call-record.js'
+import { connectFailureStatuses, isConnectFailure, isTerminalStatus, type ConnectFailureStatus } from '../webhooks/statuses.js'
 import type { CallStore } from '../runtime/store/index.js'
 import {
   callbackOf, describe, emptyCursor, firstWait, locate, passAfter, passTo, replace, reported, type Located, type NccoCursor,
@@ -34,8 +36,11 @@ export interface SimulatorApp {
 
 /** Options of {@link simulateCall}. */
 export interface SimulateOptions {
-  /** The flow to call through its own answer URL, `/flows/<flow>/answer`; default: `/answer`, where the server picks the flow by `to`. */
-  readonly flow?: string
+  /**
+   * The flow to call through its own answer URL, `/flows/<flow>/answer`: its name, or the flow itself (then the call's
+   * `context` and `step` have the flow's types); default: `/answer`, where the server picks the flow by `to`.
+   */
+  readonly flow?: string | { readonly name: string }
   /** The caller's number; default `447700900123`. */
   readonly from?: string
   /** The number called; default `447700900000`. */
@@ -71,7 +76,7 @@ export interface SimulatedRequest {
 }
 
 /** Statuses `connectFails()` sends: the ones that make Vonage give up on a connect. */
-export type ConnectFailure = 'unanswered' | 'busy' | 'timeout' | 'failed' | 'rejected' | 'cancelled'
+export type ConnectFailure = ConnectFailureStatus
 
 /**
  * A call played against the server as Vonage would play it. Each method sends the webhook Vonage would send to the URL
@@ -79,7 +84,7 @@ export type ConnectFailure = 'unanswered' | 'busy' | 'timeout' | 'failed' | 'rej
  * The call's step, context, history and `ended` are read from the store after each webhook, once the flow's handlers
  * have run; they are plain properties, current as soon as the method's promise resolves.
  */
-export interface SimulatedCall {
+export interface SimulatedCall<C = Readonly<Record<string, unknown>>, N extends string = string> {
   /** The call's leg uuid (the key of its record in the store). */
   readonly uuid: string
   /** The conversation's uuid, shared by the legs connects create. */
@@ -93,9 +98,11 @@ export interface SimulatedCall {
   /** The actions of `ncco` Vonage has not finished yet: the one it waits at and those after it. */
   readonly remaining: Ncco
   /** The step the call is in, as stored; undefined before `answer()` or when the server does not know the call. */
-  readonly step: string | undefined
+  readonly step: N | undefined
   /** The flow's context, as stored. */
-  readonly context: Readonly<Record<string, unknown>> | undefined
+  readonly context: Readonly<C> | undefined
+  /** How many times the flow's `retry()` has sent the caller back, as stored. */
+  readonly retries: number
   /** The call's stored history (every distinct event with its timestamp). */
   readonly history: readonly HistoryEntry[]
   /** Whether the server has recorded the end of the call. */
@@ -134,8 +141,6 @@ export interface SimulatedCall {
   refresh(): Promise<void>
 }
 
-const CALL_ENDS: ReadonlySet<string> = new Set(['completed', 'rejected', 'failed', 'busy', 'unanswered', 'timeout', 'cancelled'])
-const CONNECT_FAILURES: ReadonlySet<string> = new Set(['unanswered', 'busy', 'timeout', 'failed', 'rejected', 'cancelled'])
 
 interface Outgoing {
   readonly method: WebhookMethod
@@ -219,6 +224,10 @@ class CallSimulator implements SimulatedCall {
     return this.#record?.state.context.ctx
   }
 
+  get retries(): number {
+    return this.#record?.state.context.retries ?? 0
+  }
+
   get history(): readonly HistoryEntry[] {
     return this.#record?.history ?? []
   }
@@ -273,7 +282,7 @@ class CallSimulator implements SimulatedCall {
   }
 
   async connectFails(status: ConnectFailure, extra?: WebhookBody): Promise<Ncco | undefined> {
-    if (!CONNECT_FAILURES.has(status)) fail(`connectFails() takes ${[...CONNECT_FAILURES].join(', ')}; got ${JSON.stringify(status)}: use connectEvent() for other statuses`)
+    if (!isConnectFailure(status)) fail(`connectFails() takes ${connectFailureStatuses.join(', ')}; got ${JSON.stringify(status)}: use connectEvent() for other statuses`)
     return this.connectEvent(status, extra)
   }
 
@@ -285,7 +294,7 @@ class CallSimulator implements SimulatedCall {
     this.#legs.set(at.action, leg)
     const payload = legEventPayload(this.#ids, { uuid: leg, from: action.from, to: endpoint?.number ?? endpoint?.uri ?? endpoint?.user }, status, this.#timestamp(), extra)
     // A leg that ended (failed, or hung up after talking) lets Vonage carry on after the connect; otherwise it stays there.
-    return this.#callback(at, payload, CALL_ENDS.has(status))
+    return this.#callback(at, payload, isTerminalStatus(status))
   }
 
   async recordingDone(payload?: WebhookBody): Promise<Ncco | undefined> {
@@ -373,7 +382,7 @@ class CallSimulator implements SimulatedCall {
     const timestamp = this.#timestamp()
     const request = outgoing(this.#options.eventMethod ?? 'POST', this.#options.eventUrl ?? '/event', callEventPayload(this.#ids, status, timestamp, extra(timestamp)), false)
     return this.#exchange(request, (from) => {
-      if (!CALL_ENDS.has(status)) return from
+      if (!isTerminalStatus(status)) return from
       // The call is over and nothing after runs; what Vonage passed and the action it waited at may still call back.
       const wait = firstWait(from)
       const passed = passTo(from, wait === undefined ? from.ncco.length : wait.index + 1)
@@ -438,11 +447,14 @@ class CallSimulator implements SimulatedCall {
  * const ncco = await call.press('1')
  * console.log(call.step, call.context, ncco)
  */
+export function simulateCall<C extends Record<string, unknown>, N extends string>(app: SimulatorApp, options: SimulateOptions & { readonly flow: Flow<C, N> }): SimulatedCall<C, N>
+export function simulateCall(app: SimulatorApp, options?: SimulateOptions): SimulatedCall
 export function simulateCall(app: SimulatorApp, options: SimulateOptions = {}): SimulatedCall {
   const runtime = (app as Partial<SimulatorApp>).nccoflow?.runtime
   if (runtime === undefined) fail('the app has no nccoflow runtime: pass a server built with buildServer(), or one that registered the nccoflow plugin')
-  if (options.flow !== undefined && !runtime.flows.has(options.flow)) {
-    fail(`unknown flow ${JSON.stringify(options.flow)}: the app serves ${[...runtime.flows.keys()].map((f) => JSON.stringify(f)).join(', ')}`)
+  const flow = typeof options.flow === 'object' ? options.flow.name : options.flow
+  if (flow !== undefined && !runtime.flows.has(flow)) {
+    fail(`unknown flow ${JSON.stringify(flow)}: the app serves ${[...runtime.flows.keys()].map((f) => JSON.stringify(f)).join(', ')}`)
   }
-  return new CallSimulator(app, options)
+  return new CallSimulator(app, { ...options, ...(flow === undefined ? {} : { flow }) })
 }

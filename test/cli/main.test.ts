@@ -82,7 +82,7 @@ t.test('loading flows: errors name the folder or the flow', async (t) => {
   writeFileSync(join(dir, 'notes.ts'), 'export default 42\n')
   writeFileSync(join(dir, 'a.test.ts'), 'throw new Error("test files are not flows")\n')
   await t.rejects(loadFlows(dir), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /no file in .* has a flow as its default export/ })
-  const source = `import { flow } from '${new URL('../../src/index.ts', import.meta.url).pathname}'\nexport default flow('same').step('a', (s) => s.talk('a'))\n`
+  const source = `import { flow } from '${new URL('../../src/index.ts', import.meta.url).pathname}'\nexport default flow('same').steps({ a: (s) => s.talk('a') })\n`
   writeFileSync(join(dir, 'one.ts'), source)
   const [loaded] = await loadFlows(dir)
   t.equal(loaded?.name, 'same')

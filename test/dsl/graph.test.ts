@@ -10,8 +10,8 @@ t.test('a flow draws as a Mermaid state diagram with every way out of every step
   menu --> retry: timeout
   menu --> sorry: otherwise
   sorry --> retry: next
-  retry --> menu: next?
-  retry --> goodbye: next?
+  retry --> menu: retry
+  retry --> goodbye: after 2 retries
   sales --> voicemail: connect failed
   sales --> [*]
   voicemail --> goodbye: next
@@ -20,10 +20,11 @@ t.test('a flow draws as a Mermaid state diagram with every way out of every step
 })
 
 t.test('predicate and pattern branches are labelled too', async (t) => {
-  const definition = flow('g')
-    .step('a', (s) => s.input({ type: ['dtmf', 'speech'] }).on({ dtmf: (d) => d.length > 3, speech: /yes/ }, 'b').otherwise('a'))
-    .step('b', (s) => s.input({ type: ['speech'] }).on({ speech: (text) => text === 'no' }, 'c').otherwise('b'))
-    .step('c', (s) => s.talk('c'))
+  const definition = flow('g').steps({
+    a: (s) => s.input({ type: ['dtmf', 'speech'] }).on({ dtmf: (d) => d.length > 3, speech: /yes/ }, 'b').otherwise('a'),
+    b: (s) => s.input({ type: ['speech'] }).on({ speech: (text) => text === 'no' }, 'c').otherwise('b'),
+    c: (s) => s.talk('c'),
+  })
     .toDefinition()
   t.match(flowToMermaid(definition), '  a --> b: dtmf fn or speech /yes/\n')
   t.match(flowToMermaid(definition), '  b --> c: speech fn\n')

@@ -12,9 +12,9 @@ import type { NccoflowOptions } from '../../src/server/options.js'
 import { nccoflow } from '../../src/server/plugin.js'
 import { talks, testServer, validNcco } from './fixtures/app.js'
 
-const one = flow('one').step('hello', (s) => s.talk('Flow one.'))
-const two = flow('two').step('hello', (s) => s.talk('Flow two.'))
-const named = flow('default').step('hello', (s) => s.talk('The default flow.'))
+const one = flow('one').steps({ hello: (s) => s.talk('Flow one.') })
+const two = flow('two').steps({ hello: (s) => s.talk('Flow two.') })
+const named = flow('default').steps({ hello: (s) => s.talk('The default flow.') })
 
 async function startWith(options: NccoflowOptions) {
   const app = Fastify()
@@ -33,7 +33,7 @@ t.test('the plugin fails at ready() on bad options', async (t) => {
     { name: 'a number mapped to an unknown flow', options: { flows: [one], numbers: { '447700900111': 'nope' } }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /nope \(for number 447700900111\)/ } },
     { name: 'a prefix without a leading slash', options: { flows: [one], prefix: 'vonage' }, error: { code: 'NCCOFLOW_ERR_OPTIONS_INVALID', message: /Invalid nccoflow option prefix: it must start with "\/"/ } },
     { name: 'a definition with an invalid fallback', options: { flows: [invalidFallback] }, error: { code: 'NCCOFLOW_ERR_FLOW_INVALID', message: /fallback NCCO is invalid/ } },
-    { name: 'an invalid flow', options: { flows: [flow('bad name!').step('x', (s) => s.talk('x'))] }, error: { code: 'NCCOFLOW_ERR_FLOW_INVALID' } },
+    { name: 'an invalid flow', options: { flows: [flow('bad name!').steps({ x: (s) => s.talk('x') })] }, error: { code: 'NCCOFLOW_ERR_FLOW_INVALID' } },
   ]
   for (const c of cases) await t.rejects(startWith(c.options), c.error, c.name)
   await t.rejects(buildServer({ flows: [] }), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN' }, 'buildServer too')
@@ -67,14 +67,15 @@ t.test('local audio files are served with cache headers and an audio content typ
   writeFileSync(join(dir, 'hold.mp3'), Buffer.from([0x49, 0x44, 0x33, 0x03, 0x00]))
   writeFileSync(join(dir, 'beep.WAV'), Buffer.from('RIFF....WAVE'))
   writeFileSync(join(dir, 'raw.bin'), Buffer.from([1, 2, 3]))
-  const music = flow('music')
-    .step('play', (s) => s
+  const music = flow('music').steps({
+    play: (s) => s
       .stream('./hold.mp3')
       .stream('./hold.mp3', { loop: 2 })
       .stream('beep.WAV')
       .stream('./raw.bin')
       .stream('https://cdn.example.com/remote.mp3')
-      .talk('Done.'))
+      .talk('Done.'),
+  })
   const server = await testServer(t, { flows: [{ ...music.toDefinition(), baseDir: dir }] })
   const ncco = validNcco(t, await server.answer('a1'))
   t.same(ncco.map((a) => (a.action === 'stream' ? a.streamUrl : undefined)), [
@@ -101,7 +102,7 @@ t.test('local audio files are served with cache headers and an audio content typ
 t.test('a flow whose local audio file is missing fails at startup', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nccoflow-audio-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const music = flow('music').step('play', (s) => s.stream('./missing.mp3'))
+  const music = flow('music').steps({ play: (s) => s.stream('./missing.mp3') })
   await t.rejects(buildServer({ flows: [{ ...music.toDefinition(), baseDir: dir }], publicUrl: 'https://ivr.test' }), {
     code: 'NCCOFLOW_ERR_FLOW_INVALID',
     message: new RegExp(`audio file ${join(dir, 'missing.mp3').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`),

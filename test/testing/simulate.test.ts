@@ -9,8 +9,8 @@ import { simulateCall, type SimulatorApp } from '../../src/testing/index.js'
 const base = 'https://ivr.test/flows'
 const recordings: Record<string, unknown>[] = []
 
-const kit = flow('kit', { context: { tries: 0 } })
-  .step('menu', (s) => s
+const kit = flow('kit', { context: { tries: 0 } }).steps({
+  menu: (s) => s
     .talk('Pick one.', { bargeIn: true })
     .input({ type: ['dtmf', 'speech'], dtmf: { maxDigits: 2, submitOnHash: true }, eventMethod: 'GET' })
     .on({ dtmf: '1#' }, 'sync')
@@ -18,29 +18,30 @@ const kit = flow('kit', { context: { tries: 0 } })
     .on({ dtmf: '3#' }, 'ping')
     .on({ dtmf: '4#' }, 'taping')
     .on({ dtmf: '5#', speech: 'notify me' }, 'pinged')
-    .otherwise('again'))
-  .step('again', (s) => s
+    .otherwise('again'),
+  again: (s) => s
     .update(({ context }) => ({ tries: context.tries + 1 }))
-    .goto('menu'))
-  .step('sync', (s) => s
+    .goto('menu'),
+  sync: (s) => s
     .connect(phone('447700900001'), { eventType: 'synchronous', from: '447700900999' })
-    .onFailure('bye'))
-  .step('bridge', (s) => s
+    .onFailure('bye'),
+  bridge: (s) => s
     .connect(phone('447700900002'))
-    .talk('The other side hung up.'))
-  .step('ping', (s) => s
-    .notify({ order: 42 }))
-  .step('pinged', (s) => s
+    .talk('The other side hung up.'),
+  ping: (s) => s
+    .notify({ order: 42 }),
+  pinged: (s) => s
     .notify({ order: 43 }, { eventMethod: 'GET' })
-    .goto('bye'))
-  .step('taping', (s) => s
+    .goto('bye'),
+  taping: (s) => s
     .record({ eventMethod: 'GET' }, (recording) => {
       recordings.push({ ...recording })
     })
     .talk('Recording. Press a key.')
     .input({ type: ['dtmf'] })
-    .otherwise('bye'))
-  .step('bye', (s) => s.talk('Bye.'))
+    .otherwise('bye'),
+  bye: (s) => s.talk('Bye.'),
+})
 
 const pick = { action: 'talk', text: 'Pick one.', bargeIn: true }
 const menuInput = { action: 'input', type: ['dtmf', 'speech'], dtmf: { maxDigits: 2, submitOnHash: true }, eventMethod: 'GET', eventUrl: [`${base}/kit/menu/input`] }
@@ -239,10 +240,10 @@ t.test('event, hangup and finish go to the application event URL', async (t) => 
     timestamp: '2030-01-01T00:00:00.002Z', start_time: '2030-01-01T00:00:00.000Z', end_time: '2030-01-01T00:00:00.002Z', duration: '0',
     disconnected_by: 'user', network: 'GB-FIXED',
   })
-  t.strictSame([call.step, call.ended], ['ended', true])
+  t.strictSame([call.step, call.ended], ['menu', true])
   t.strictSame(call.remaining, [])
   t.strictSame(await call.press('1'), [], 'an input that arrives after completed: the server carries on')
-  t.strictSame([call.step, call.ended, call.context], ['ended', true, { tries: 0 }])
+  t.strictSame([call.step, call.ended, call.context], ['menu', true, { tries: 0 }])
   await t.rejects(call.press('1'), { message: 'simulateCall: press() needs a pending input, and there is none: the NCCO Vonage runs is [talk, input] and it has finished' })
 })
 
