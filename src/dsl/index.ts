@@ -2,5 +2,5 @@ export { Flow, FlowBuilder, FlowDefinitionError, checkFlow, flow, isFlow, stepTa
 export { flowToMermaid } from './graph.js'
 export { chooseBranch, matchesInput, isTimeout } from './match.js'
 export { awaitedSegment, awaitsCallback, fillUrls, renderAction, resolve, type ActionOp, type UrlResolver } from './render.js'
-export { StepBuilder, step, type BranchOptions, type FlowNotifyOptions, type PaymentResult, type RecordingHandlers, type RetryOptions } from './step.js'
+export { StepBuilder, step, type BranchOptions, type FlowNotifyOptions, type RecordingHandlers, type RetryOptions } from './step.js'
 export type * from './types.js'

@@ -2,7 +2,7 @@ import type {
   ConnectOptions, ConversationOptions, Endpoint, InputOptions, NotifyOptions, PayOptions, RecordOptions, StreamOptions,
   TalkOptions, TransferOptions, WaitOptions,
 } from '../ncco/index.js'
-import type { NormalizedNotify, NormalizedRecord, NormalizedTranscribed, NormalizedWebhooks } from '../webhooks/index.js'
+import type { NormalizedNotify, NormalizedPayment, NormalizedRecord, NormalizedTranscribed } from '../webhooks/index.js'
 import type { CallbackHandler, ContextPatch, Dynamic, InputMatch, StepArgs, StepDefinition, StepOp, StepTarget } from './types.js'
 
 /** `notify` options in a flow: `eventUrl` is filled in by nccoflow. */
@@ -13,8 +13,6 @@ export type RecordingHandlers<C> =
   | CallbackHandler<NormalizedRecord, C>
   | { readonly recording?: CallbackHandler<NormalizedRecord, C>; readonly transcription?: CallbackHandler<NormalizedTranscribed, C> }
 
-/** The payment result a `pay` handler gets. */
-export type PaymentResult = NormalizedWebhooks extends { payment: infer P } ? P : Readonly<Record<string, unknown>>
 
 /** Options of `on()`: what to remember when the branch is taken. */
 export interface BranchOptions<C> {
@@ -136,7 +134,7 @@ export class StepBuilder<C, N extends string = string> {
   }
 
   /** Takes a card payment; `handler` gets the payment result (`status: 'success' | 'failure'`). */
-  pay(amount: Dynamic<number, C>, options?: Dynamic<PayOptions, C>, handler?: CallbackHandler<PaymentResult, C>): StepBuilder<C, N> {
+  pay(amount: Dynamic<number, C>, options?: Dynamic<PayOptions, C>, handler?: CallbackHandler<NormalizedPayment, C>): StepBuilder<C, N> {
     return this.#action('pay', [amount, options], handlersFor(handler, { payment: 'pay' }))
   }
 

@@ -11,6 +11,8 @@ export interface UrlField {
   readonly segment: string
   /** Whether Vonage uses the response body of this callback as an NCCO, for this action. */
   readonly returnsNcco: (action: Record<string, unknown>) => boolean
+  /** The kind of webhook payload Vonage sends to this callback (a `parseWebhook` kind: `input`, `record`, ...). */
+  readonly payload?: string
 }
 
 /** Everything shared code needs to know about one NCCO action; no code elsewhere switches on the name. */
@@ -37,12 +39,13 @@ export function defineAction<S extends TSchema>(definition: ActionDefinition<S>)
   return Object.freeze(definition)
 }
 
-/** Declares the usual `eventUrl` callback of an action. */
-export function eventUrlField(segment: string, returnsNcco: boolean | ((action: Record<string, unknown>) => boolean) = false): UrlField {
+/** Declares the usual `eventUrl` callback of an action: its route segment, the payload it receives, and whether its answer is an NCCO. */
+export function eventUrlField(segment: string, payload: string, returnsNcco: boolean | ((action: Record<string, unknown>) => boolean) = false): UrlField {
   return {
     path: ['eventUrl'],
     role: 'callback',
     segment,
+    payload,
     returnsNcco: typeof returnsNcco === 'function' ? returnsNcco : () => returnsNcco,
   }
 }

@@ -9,25 +9,16 @@ import { registerAudio } from './audio.js'
 import type { ResolvedOptions } from './options.js'
 import { badRequest, describeIssues, registerWebhook, sendNcco, type RouteInfo, type WebhookHandler } from './webhook-route.js'
 
-/** The payload kind each callback route segment receives; segments not listed take any object. */
-const segmentKinds: Readonly<Record<string, PayloadKind>> = {
-  input: 'input',
-  connect: 'call_event',
-  notify: 'notify',
-  record: 'record',
-  'record-transcription': 'call_event',
-  conversation: 'record',
-  'conversation-transcription': 'call_event',
-}
-
-/** The callback routes a flow needs: one per step and callback field its actions declare. */
-function callbackRoutes(definition: FlowDefinition): { step: string; segment: string }[] {
-  const routes: { step: string; segment: string }[] = []
+/** The callback routes a flow needs: one per step and callback field its actions declare, with the payload it receives. */
+function callbackRoutes(definition: FlowDefinition): { step: string; segment: string; kind: PayloadKind | undefined }[] {
+  const routes: { step: string; segment: string; kind: PayloadKind | undefined }[] = []
   for (const step of Object.values(definition.steps)) {
     for (const op of step.ops) {
       if (op.kind !== 'action') continue
       for (const field of actionDefinitions[op.action]?.urls ?? []) {
-        if (field.role === 'callback' && !routes.some((c) => c.step === step.name && c.segment === field.segment)) routes.push({ step: step.name, segment: field.segment })
+        if (field.role === 'callback' && !routes.some((c) => c.step === step.name && c.segment === field.segment)) {
+          routes.push({ step: step.name, segment: field.segment, kind: field.payload as PayloadKind | undefined })
+        }
       }
     }
   }
@@ -63,9 +54,9 @@ export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, optio
 
   for (const flow of flows) {
     webhook(`/flows/${flow.name}/answer`, 'answer', { kind: 'answer', flow: flow.name, step: flow.initial }, answer(() => flow.name), flow.fallback)
-    for (const { step, segment } of callbackRoutes(flow)) {
+    for (const { step, segment, kind } of callbackRoutes(flow)) {
       const returnsNcco = callbackReturnsNcco(segment)
-      webhook(`/flows/${flow.name}/${step}/${segment}`, segmentKinds[segment], { kind: segment, flow: flow.name, step }, async (request, reply, payload, problem) => {
+      webhook(`/flows/${flow.name}/${step}/${segment}`, kind, { kind: segment, flow: flow.name, step }, async (request, reply, payload, problem) => {
         if (payload === undefined) {
           if (!returnsNcco) return badRequest(reply, segment, String(problem))
           request.log.error({ ...request.nccoflowCall, problem, segment }, 'callback with a payload nccoflow cannot use: the caller hears the fallback NCCO')

@@ -85,6 +85,6 @@ function rules(action: ConnectAction): NccoIssue[] {
 export const connectDefinition = defineAction({
   name: 'connect',
   schema: ConnectSchema,
-  urls: [eventUrlField('connect', (action) => action.eventType === 'synchronous')],
+  urls: [eventUrlField('connect', 'call_event', (action) => action.eventType === 'synchronous')],
   rules,
 })

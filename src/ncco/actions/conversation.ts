@@ -68,9 +68,9 @@ export const conversationDefinition = defineAction({
   name: 'conversation',
   schema: ConversationSchema,
   urls: [
-    eventUrlField('conversation'),
+    eventUrlField('conversation', 'record'),
     { path: ['musicOnHoldUrl'], role: 'media', segment: 'music-on-hold', returnsNcco: () => false },
-    { path: ['transcription', 'eventUrl'], role: 'callback', segment: 'conversation-transcription', returnsNcco: () => false },
+    { path: ['transcription', 'eventUrl'], role: 'callback', segment: 'conversation-transcription', payload: 'call_event', returnsNcco: () => false },
   ],
   terminal: true,
   rules: (action) => [
