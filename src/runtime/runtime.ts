@@ -125,7 +125,7 @@ export class CallRuntime {
 
   #flow(name: string): Flow {
     const flow = this.#flows.get(name)
-    if (flow === undefined) throw new errors.FLOW_UNKNOWN.Error(name)
+    if (flow === undefined) throw new errors.FLOW_UNKNOWN.Error(name, `the flows are ${[...this.#flows.keys()].join(', ')}`)
     return flow
   }
 
@@ -171,7 +171,7 @@ export class CallRuntime {
   async callback(flowName: string, stepName: string, segment: string, payload: Payload, request: RequestInfo): Promise<readonly NccoAction[] | undefined> {
     const flow = this.#flow(flowName)
     const step = flow.definition.steps[stepName]
-    if (step === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flowName, stepName)
+    if (step === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flowName, stepName, Object.keys(flow.definition.steps).join(', '))
     const id = await this.#callId(payload)
     request.about?.({ uuid: id, flow: flowName, step: stepName })
     const log = (request.log ?? this.#log).child({ uuid: id, flow: flowName, step: stepName })
@@ -237,14 +237,15 @@ export class CallRuntime {
 
   /**
    * The NCCO a step renders for a sample call, without storing anything (for `nccoflow ncco` and docs).
-   * Async work and context updates run as they would for a real call.
+   * Async work and context updates run as they would for a real call; `context` is merged over the flow's initial one.
    */
-  async preview(flowName: string, stepName: string | undefined, baseUrl: string, call: { uuid?: string; from?: string; to?: string } = {}): Promise<readonly NccoAction[]> {
+  async preview(flowName: string, stepName: string | undefined, baseUrl: string, call: { uuid?: string; from?: string; to?: string } = {}, context: Readonly<Record<string, unknown>> = {}): Promise<readonly NccoAction[]> {
     const flow = this.#flow(flowName)
     const name = stepName ?? flow.definition.initial
-    if (flow.definition.steps[name] === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flowName, name)
+    if (flow.definition.steps[name] === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flowName, name, Object.keys(flow.definition.steps).join(', '))
     const record = this.#freshRecord(flow, name, call.uuid ?? 'preview', {})
-    const { ncco } = await this.#render(flow, { ...record.call, ...call, uuid: call.uuid ?? 'preview' }, flow.compiled.restore(record.state), baseUrl, this.#log)
+    const state = { ...record.state, context: { ...record.state.context, ctx: { ...record.state.context.ctx, ...structuredClone(context) } } }
+    const { ncco } = await this.#render(flow, { ...record.call, ...call, uuid: call.uuid ?? 'preview' }, flow.compiled.restore(state), baseUrl, this.#log)
     return ncco
   }
 

@@ -57,7 +57,7 @@ const audioTypes: Readonly<Record<string, string>> = { '.mp3': 'audio/mpeg', '.w
 
 function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | undefined): string | undefined {
   if (wanted !== undefined) {
-    if (!flows.some((f) => f.name === wanted)) throw new errors.FLOW_UNKNOWN.Error(wanted)
+    if (!flows.some((f) => f.name === wanted)) throw new errors.FLOW_UNKNOWN.Error(wanted, `the flows are ${flows.map((f) => f.name).join(', ')}`)
     return wanted
   }
   if (flows.length === 1) return flows[0]?.name
@@ -92,7 +92,7 @@ function stepRoutes(definition: FlowDefinition) {
 }
 
 async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): Promise<void> {
-  if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none): pass at least one flow in options.flows')
+  if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none)', 'pass at least one flow in options.flows')
   const flows = options.flows.map((f) => toFlowDefinition(f))
   // A definition built by hand skipped flow()'s checks; its fallback is sent as it is, so it must be valid (rule 7).
   for (const flow of flows) {
@@ -113,7 +113,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   // The flow `/answer` and `/fallback` fall back to when a request names none.
   const fallbackFlow = flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition)
   for (const [number, name] of Object.entries(options.numbers ?? {})) {
-    if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(`${name} (for number ${number})`)
+    if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(name, `numbers maps ${number} to it; the flows are ${flows.map((f) => f.name).join(', ')}`)
   }
   const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log })
   const routes: RouteInfo[] = []
