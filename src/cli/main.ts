@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
 import { errors } from '../errors.js'
+import { graphLegend } from './graph-legend.js'
 import { buildServer } from '../server/build.js'
 import { loadFlows } from './load-flows.js'
 
@@ -19,7 +20,7 @@ Commands:
     --from <number>     the caller's number (447700900000)
     --to <number>       the number called (447700900001)
     --context <json>    a JSON object merged over the flow's initial context
-  graph <flow>          print the flow as a Mermaid state diagram (legend: docs/flows.md, "The graph")
+  graph <flow>          print the flow as a Mermaid state diagram, with a legend of its edge labels
   version               print the version
   help                  show this help
 
@@ -141,7 +142,8 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         if (name === undefined) throw new Error(`usage: nccoflow graph <flow>; flows: ${names}`)
         const flow = flows.find((f) => f.name === name)
         if (flow === undefined) throw new errors.FLOW_UNKNOWN.Error(name, `the flows are ${names}`)
-        io.out(flowToMermaid(flow))
+        const diagram = flowToMermaid(flow)
+        io.out(`${diagram}${graphLegend(diagram)}`)
         return 0
       }
       default:

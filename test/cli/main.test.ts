@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events'
 import t from 'tap'
 import { main, processIo, settings, start } from '../../src/cli/main.js'
 import { loadFlows } from '../../src/cli/load-flows.js'
+import { graphLegend } from '../../src/cli/graph-legend.js'
+import { flowToMermaid } from '../../src/dsl/graph.js'
 import ivrMenu from '../../flows/ivr-menu.js'
 
 const flowsDir = new URL('../../flows', import.meta.url).pathname
@@ -81,10 +83,20 @@ t.test('ncco and graph name the flows and steps there are when one is missing', 
   t.strictSame(await run(['graph', 'nope']), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${names}\n` })
 })
 
-t.test('graph prints a Mermaid diagram', async (t) => {
-  const { code, out } = await run(['graph', 'survey'])
+t.test('graph prints a Mermaid diagram, and a legend of the labels it uses as Mermaid comments', async (t) => {
+  const { code, out } = await run(['graph', 'ivr-menu'])
   t.equal(code, 0)
-  t.match(out, /^stateDiagram-v2\n {2}\[\*\] --> rating\n/)
+  t.equal(out, `${flowToMermaid(ivrMenu.toDefinition())}%% Edge labels (docs/flows.md, "The graph"):
+%%   dtmf 1 / speech sales: a branch (.on); /x/ is a pattern, fn a predicate
+%%   timeout: the caller pressed and said nothing (.onTimeout)
+%%   otherwise: no branch matched, or a timeout when there is no .onTimeout (.otherwise)
+%%   connect failed: the leg of a synchronous connect was not answered, busy, failed... (.onFailure)
+%%   next: the step waits for nothing and goes on (.goto)
+%%   next?: a target a .goto function may pick; which one is decided for each call when it runs
+%%   [*]: the NCCO ends there; Vonage hangs up once the last action is done (after a connect: when the other leg hangs up)
+`)
+  t.match(out, /^stateDiagram-v2\n {2}\[\*\] --> menu\n/)
+  t.equal(graphLegend('stateDiagram-v2\n  [*] --> a\n'), '', 'no labelled edge, no legend')
 })
 
 t.test('a flow added beside the examples: every command works with it, and the tests above do not care', async (t) => {
@@ -130,6 +142,11 @@ export default flow('${added}', { context: { count: 0 } })
   count --> count: otherwise
   got --> confirm: next
   confirm --> [*]
+%% Edge labels (docs/flows.md, "The graph"):
+%%   dtmf 1 / speech sales: a branch (.on); /x/ is a pattern, fn a predicate
+%%   otherwise: no branch matched, or a timeout when there is no .onTimeout (.otherwise)
+%%   next: the step waits for nothing and goes on (.goto)
+%%   [*]: the NCCO ends there; Vonage hangs up once the last action is done (after a connect: when the other leg hangs up)
 ` })
   t.strictSame(await run(['graph', 'nope'], environment), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${expected.join(', ')}\n` })
 })
