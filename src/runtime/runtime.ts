@@ -58,7 +58,7 @@ export class CallRuntime {
 
   #flow(name: string): LoadedFlow {
     const flow = this.#flows.get(name)
-    if (flow === undefined) throw new errors.FLOW_UNKNOWN.Error(name, [...this.#flows.keys()].join(', '))
+    if (flow === undefined) throw new errors.FLOW_UNKNOWN.Error(name, `the flows are ${[...this.#flows.keys()].join(', ')}`)
     return flow
   }
 

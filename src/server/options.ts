@@ -39,7 +39,7 @@ export interface ResolvedOptions {
 
 function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | undefined): string | undefined {
   if (wanted !== undefined) {
-    if (!flows.some((f) => f.name === wanted)) throw new errors.FLOW_UNKNOWN.Error(wanted, flows.map((f) => f.name).join(', '))
+    if (!flows.some((f) => f.name === wanted)) throw new errors.FLOW_UNKNOWN.Error(wanted, `the flows are ${flows.map((f) => f.name).join(', ')}`)
     return wanted
   }
   if (flows.length === 1) return flows[0]?.name
@@ -48,7 +48,7 @@ function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | unde
 
 /** Checks the plugin's options, so a bad configuration fails `ready()` with a coded error naming the option. */
 export function resolveOptions(options: NccoflowOptions): ResolvedOptions {
-  if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none): pass at least one flow in options.flows', '')
+  if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none)', 'pass at least one flow in options.flows')
   const flows = options.flows.map((f) => toFlowDefinition(f))
   // A definition built by hand skipped flow()'s checks; its fallback is sent as it is, so it must be valid (rule 7).
   for (const flow of flows) {
@@ -63,7 +63,7 @@ export function resolveOptions(options: NccoflowOptions): ResolvedOptions {
   const defaultFlow = pickDefaultFlow(flows, options.defaultFlow)
   const numbers = options.numbers ?? {}
   for (const [number, name] of Object.entries(numbers)) {
-    if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(`${name} (for number ${number})`, flows.map((f) => f.name).join(', '))
+    if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(name, `numbers maps ${number} to it; the flows are ${flows.map((f) => f.name).join(', ')}`)
   }
   return {
     flows,

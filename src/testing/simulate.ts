@@ -115,7 +115,7 @@ export interface SimulatedCall<C = Readonly<Record<string, unknown>>, N extends 
   readonly legs: readonly string[]
   /** The caller calls in: Vonage fetches the answer URL (GET by default); resolves to the first NCCO. */
   answer(extra?: WebhookBody): Promise<Ncco | undefined>
-  /** The caller presses keys at the input Vonage waits on. */
+  /** The caller presses keys at the input Vonage waits on; with `submitOnHash`, a last `#` ends the input and is not sent in `digits`, as Vonage does. */
   press(digits: string): Promise<Ncco | undefined>
   /** The caller speaks at the input Vonage waits on: one text, or several hypotheses with their confidence. */
   say(speech: string | readonly SpeechAlternative[]): Promise<Ncco | undefined>
@@ -356,6 +356,9 @@ class CallSimulator implements SimulatedCall {
     // The input passed validation, so it has its `type`.
     const settings = at.action as unknown as InputSettings
     if (needs !== undefined && !settings.type.includes(needs)) fail(`${verb}() needs an input that takes ${needs}, but the ${describe(at)} takes ${settings.type.join(' and ')}`)
+    if (input.kind === 'dtmf' && settings.dtmf?.submitOnHash === true && /#./.test(input.digits)) {
+      fail(`${verb}(${JSON.stringify(input.digits)}): the ${describe(at)} submits on #, so keys after the # reach what comes next: press them in another call`)
+    }
     return this.#callback(at, inputPayload(this.#ids, settings, input, this.#timestamp()), true)
   }
 

@@ -24,13 +24,13 @@ async function startWith(options: NccoflowOptions) {
 
 t.test('the plugin fails at ready() on bad options', async (t) => {
   const invalidFallback = { ...one.toDefinition(), fallback: [{ action: 'talk', text: '' }] as unknown as readonly NccoAction[] } satisfies FlowDefinition
-  const cases: { name: string; options: NccoflowOptions; error: { code: string; message?: RegExp } | { message: RegExp } }[] = [
+  const cases: { name: string; options: NccoflowOptions; error: { code: string; message?: RegExp | string } | { message: RegExp } }[] = [
     { name: 'no flows', options: { flows: [] }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /at least one flow/ } },
     { name: 'flows not an array', options: { flows: undefined as never }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN' } },
-    { name: 'unknown defaultFlow', options: { flows: [one, two], defaultFlow: 'three' }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /three/ } },
+    { name: 'unknown defaultFlow', options: { flows: [one, two], defaultFlow: 'three' }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: 'No flow named "three": the flows are one, two' } },
     { name: 'publicUrl without a scheme', options: { flows: [one], publicUrl: 'ivr.example.com' }, error: { code: 'NCCOFLOW_ERR_OPTIONS_INVALID', message: /Invalid nccoflow option publicUrl: it must be an absolute http\(s\) URL/ } },
     { name: 'publicUrl of another scheme', options: { flows: [one], publicUrl: 'ftp://ivr.example.com' }, error: { message: /publicUrl/ } },
-    { name: 'a number mapped to an unknown flow', options: { flows: [one], numbers: { '447700900111': 'nope' } }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /nope \(for number 447700900111\)/ } },
+    { name: 'a number mapped to an unknown flow', options: { flows: [one], numbers: { '447700900111': 'nope' } }, error: { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: 'No flow named "nope": numbers maps 447700900111 to it; the flows are one' } },
     { name: 'a prefix without a leading slash', options: { flows: [one], prefix: 'vonage' }, error: { code: 'NCCOFLOW_ERR_OPTIONS_INVALID', message: /Invalid nccoflow option prefix: it must start with "\/"/ } },
     { name: 'a definition with an invalid fallback', options: { flows: [invalidFallback] }, error: { code: 'NCCOFLOW_ERR_FLOW_INVALID', message: /fallback NCCO is invalid/ } },
     { name: 'an invalid flow', options: { flows: [flow('bad name!').steps({ x: (s) => s.talk('x') })] }, error: { code: 'NCCOFLOW_ERR_FLOW_INVALID' } },
