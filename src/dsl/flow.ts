@@ -130,8 +130,8 @@ function checkStep(definition: Omit<FlowDefinition<unknown>, 'version'>, step: S
   const inputBranches = step.branches.length > 0 || step.otherwise !== undefined || step.onTimeout !== undefined
   if (inputBranches && awaiting?.segment !== 'input') at('branch_without_input', 'on(), otherwise() and onTimeout() need an input as the step\'s last action')
   if (step.onFailure !== undefined && awaiting?.segment !== 'connect') at('failure_without_connect', 'onFailure() needs a connect with eventType: \'synchronous\' as the step\'s last action')
-  if (step.next !== undefined && (awaiting?.segment === 'input' || awaiting?.segment === 'connect')) {
-    at('goto_after_wait', `goto() and retry() cannot follow a step that waits on ${awaiting.segment}; use ${awaiting.segment === 'input' ? 'on() and otherwise()' : 'onFailure()'}`)
+  if (step.next !== undefined && awaiting?.segment === 'input') {
+    at('goto_after_wait', 'goto() and retry() cannot follow a step that waits on input; use on() and otherwise()')
   }
   return problems
 }
@@ -195,10 +195,8 @@ export class Flow<C extends Record<string, unknown> = Record<string, unknown>, N
    * Runs `handler` after the state is saved whenever a call event with this status (or one of these, or any with
    * `'*'`) arrives for a call of this flow.
    */
-  onStatus<S extends CallStatus>(status: S | readonly S[], handler: StatusHandler<S, C>): Flow<C, N>
-  onStatus(status: '*', handler: StatusHandler<CallStatus, C>): Flow<C, N>
-  onStatus(status: string | readonly string[], handler: StatusHandler<CallStatus, C>): Flow<C, N> {
-    const added = (typeof status === 'string' ? [status] : status).map((s) => Object.freeze({ status: s as CallStatus, handler: handler as StatusHandlerDefinition['handler'] }))
+  onStatus<S extends CallStatus | '*'>(status: S | readonly S[], handler: StatusHandler<S extends '*' ? CallStatus : S, C>): Flow<C, N> {
+    const added = (typeof status === 'string' ? [status] : status as readonly S[]).map((s) => Object.freeze({ status: s, handler: handler as StatusHandlerDefinition['handler'] }))
     return new Flow<C, N>(this.#name, this.#options, this.#steps, [...this.#statusHandlers, ...added])
   }
 

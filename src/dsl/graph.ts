@@ -14,7 +14,7 @@ function retryTargets(definition: FlowDefinition, step: StepDefinition): string[
       if (name === step.name) return true
       if (seen.has(name)) continue
       seen.add(name)
-      queue.push(...stepTargets(definition.steps[name] ?? { name, ops: [], branches: [] }).map((t) => t.target))
+      queue.push(...stepTargets(definition.steps[name] as StepDefinition).map((t) => t.target))
     }
     return false
   }).map((s) => s.name)

@@ -28,6 +28,11 @@ export interface ActionDefinition<S extends TSchema = TSchema> {
   /** The call never returns from it, so later actions never run (conversation, transfer). */
   readonly terminal?: boolean
   /**
+   * Vonage goes on with the next action once it ends, even when it awaited a callback (a connect whose other leg hangs
+   * up): a server that wants to be told then puts a `notify` after it.
+   */
+  readonly resumes?: boolean
+  /**
    * Rules across the action's own fields; paths are relative to the action. They also run on actions that failed
    * the schema (so one pass reports every problem), so they must read fields defensively.
    */

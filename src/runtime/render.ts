@@ -2,7 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate'
 import { awaitsCallback, renderAction, resolve } from '../dsl/render.js'
 import type { CallInfo, FlowDefinition, StepArgs, StepDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
-import { validateNcco, type NccoAction } from '../ncco/index.js'
+import { actionDefinitions, notify, validateNcco, type NccoAction } from '../ncco/index.js'
 import type { CallRecord } from './call-record.js'
 import type { Logger } from './log.js'
 import type { MachineContext } from './machine.js'
@@ -73,6 +73,11 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
       if (op.kind === 'action') {
         const action = renderAction(op, args(), urls)
         ncco.push(action)
+        // A step whose awaited action Vonage resumes after (a synchronous connect whose leg hangs up) and that has a
+        // way out is told of it by a notify: its callback takes that way out.
+        if (!awaits && awaitsCallback(action) && step.next !== undefined && actionDefinitions[action.action]?.resumes === true) {
+          ncco.push(notify({ resumed: action.action }, { eventUrl: urls.callback('notify') }))
+        }
         awaits ||= awaitsCallback(action)
         continue
       }

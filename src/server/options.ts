@@ -1,7 +1,6 @@
 import type { FlowDefinition } from '../dsl/types.js'
 import { toFlowDefinition } from '../dsl/flow.js'
 import { errors } from '../errors.js'
-import { validateNcco } from '../ncco/index.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import type { CallStore } from '../runtime/store/index.js'
 import type { CallTtl } from '../runtime/transaction.js'
@@ -49,12 +48,8 @@ function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | unde
 /** Checks the plugin's options, so a bad configuration fails `ready()` with a coded error naming the option. */
 export function resolveOptions(options: NccoflowOptions): ResolvedOptions {
   if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none)', 'pass at least one flow in options.flows')
+  // A definition written as data gets the flow's checks too: its fallback is sent as it is, so it must be valid (rule 7).
   const flows = options.flows.map((f) => toFlowDefinition(f))
-  // A definition built by hand skipped flow()'s checks; its fallback is sent as it is, so it must be valid (rule 7).
-  for (const flow of flows) {
-    const issues = validateNcco(flow.fallback).filter((i) => i.severity === 'error')
-    if (issues.length > 0) throw new errors.FLOW_INVALID.Error(flow.name, `fallback NCCO is invalid: ${issues.map((i) => i.message).join('; ')}`)
-  }
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
     throw new errors.OPTIONS_INVALID.Error('publicUrl', `it must be an absolute http(s) URL, got "${options.publicUrl}"`)
   }

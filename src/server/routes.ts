@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FlowDefinition } from '../dsl/types.js'
-import { actionDefinitions } from '../ncco/index.js'
+import { actionDefinitions, type ActionDefinition } from '../ncco/index.js'
 import { callbackReturnsNcco } from '../runtime/callbacks/index.js'
 import type { CallRuntime } from '../runtime/runtime.js'
 import type { Payload, RequestInfo } from '../runtime/types.js'
@@ -15,10 +15,16 @@ function callbackRoutes(definition: FlowDefinition): { step: string; segment: st
   for (const step of Object.values(definition.steps)) {
     for (const op of step.ops) {
       if (op.kind !== 'action') continue
-      for (const field of actionDefinitions[op.action]?.urls ?? []) {
+      // The flow's checks refused any action nccoflow does not know.
+      const definition = actionDefinitions[op.action] as ActionDefinition
+      for (const field of definition.urls) {
         if (field.role === 'callback' && !routes.some((c) => c.step === step.name && c.segment === field.segment)) {
           routes.push({ step: step.name, segment: field.segment, kind: field.payload as PayloadKind | undefined })
         }
+      }
+      // The notify put after an action Vonage resumes from, when the step has a way out (see the render loop).
+      if (definition.resumes === true && step.next !== undefined && !routes.some((c) => c.step === step.name && c.segment === 'notify')) {
+        routes.push({ step: step.name, segment: 'notify', kind: 'notify' })
       }
     }
   }

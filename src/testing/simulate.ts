@@ -8,7 +8,7 @@ import {
   callbackOf, describe, emptyCursor, firstWait, locate, passAfter, passTo, replace, reported, type Located, type NccoCursor,
 } from './cursor.js'
 import {
-  answerPayload, callEventPayload, inputPayload, legEventPayload, notifyPayload, recordPayload, toQueryString,
+  answerPayload, callEventPayload, inputPayload, legEventPayload, notifyPayload, paymentPayload, recordPayload, toQueryString,
   type CallIds, type CallerInput, type InputSettings, type SpeechAlternative, type WebhookBody,
 } from './payloads.js'
 
@@ -129,6 +129,8 @@ export interface SimulatedCall<C = Readonly<Record<string, unknown>>, N extends 
   recordingDone(payload?: WebhookBody): Promise<Ncco | undefined>
   /** Vonage reaches the pending notify action and posts its payload. */
   notified(): Promise<Ncco | undefined>
+  /** The pending pay action finishes: Vonage posts the payment result (`success` or `failure`). */
+  paymentDone(status: 'success' | 'failure', extra?: WebhookBody): Promise<Ncco | undefined>
   /** A status event of the call's own leg, sent to the application's event URL. */
   event(status: string, extra?: WebhookBody): Promise<Ncco | undefined>
   /** The caller hangs up: `completed` (disconnected by the user) to the event URL. The action Vonage waited at may still call back late. */
@@ -302,6 +304,11 @@ class CallSimulator implements SimulatedCall {
     const start = new Date(this.#time).toISOString()
     const timestamp = this.#timestamp()
     return this.#callback(at, recordPayload(this.#ids, { start, end: timestamp }, timestamp, payload), true)
+  }
+
+  async paymentDone(status: 'success' | 'failure', extra?: WebhookBody): Promise<Ncco | undefined> {
+    const at = this.#find('pay', 'paymentDone')
+    return this.#callback(at, paymentPayload(this.#ids, status, this.#timestamp(), extra), true)
   }
 
   async notified(): Promise<Ncco | undefined> {

@@ -58,11 +58,10 @@ t.test('`npm start` runs the nccoflow command from source and serves ivr-menu on
   t.strictSame(JSON.parse(outputs[0] as string).map((a: { action: string }) => a.action), ['talk', 'input'])
   t.strictSame(JSON.parse(outputs[1] as string).map((a: { action: string }) => a.action), ['talk', 'record', 'talk'])
   t.equal(outputs[2], '', 'the event URL answers 204')
-  // docs/flows.md walks the connect callback of a second call the same way.
-  const flowsDoc = readFileSync(new URL('docs/flows.md', `file://${root}`), 'utf8')
-  const connectWalk = /## After a connect[\s\S]*?```sh\n([\s\S]*?)```/.exec(flowsDoc)?.[1] ?? ''
+  // The README walks the connect callback of a second call the same way, in its second block.
+  const connectWalk = /## Walk it with curl[\s\S]*?```sh\n[\s\S]*?```[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
   const connectCommands = connectWalk.replace(/\\\n\s*/g, ' ').split('\n').filter((line) => line.startsWith('curl '))
-  t.equal(connectCommands.length, 4, 'docs/flows.md shows four curl commands')
+  t.equal(connectCommands.length, 4, 'the README shows four curl commands for the connect')
   const [menu, sales, ringing, unanswered] = connectCommands.map((command) => JSON.parse(execFileSync('sh', ['-c', command.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`)], { encoding: 'utf8' })) as unknown)
   t.strictSame((menu as { action: string }[]).map((a) => a.action), ['talk', 'input'])
   t.strictSame(sales, [

@@ -69,6 +69,7 @@ t.test('options: fallback text or NCCO, budget, status handlers', async (t) => {
 // The compiler refuses these in TypeScript (test/dsl/typed-flows.test.ts); `as never` writes them as JavaScript would.
 t.test('mistakes fail when the flow is loaded, each with its code and step', async (t) => {
   t.strictSame(problems(() => flow('empty')), [['no_steps', undefined]])
+  t.equal(flow('empty').name, 'empty')
   t.strictSame(problems(() => flow('bad name!').steps({ a: (s) => s.talk('a') })), [['invalid_flow_name', undefined]])
   t.strictSame(problems(() => flow('f').steps({ 'a b': (s) => s.talk('a') })), [['invalid_step_name', 'a b']])
   t.strictSame(problems(() => flow('f').steps({ 12: (s) => s.talk('b') })), [['invalid_step_name', '12']], 'a step named by a whole number would be reordered by JavaScript')
@@ -79,7 +80,8 @@ t.test('mistakes fail when the flow is loaded, each with its code and step', asy
   t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').on({ dtmf: '1' }, 'a') })), [['branch_without_input', 'a']])
   t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect(phone('447700900001')).onFailure('a') })), [['failure_without_connect', 'a']])
   t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'] }).goto('a') })), [['goto_after_wait', 'a']])
-  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect(phone('447700900001'), { eventType: 'synchronous' }).retry({ times: 1, then: 'a' }) })), [['goto_after_wait', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'] }).retry({ times: 1, then: 'a' }) })), [['goto_after_wait', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect(phone('447700900001'), { eventType: 'synchronous' }).goto('a') })), [], 'after a connect, goto is where the call goes once the other leg hangs up')
   t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'], dtmf: { maxDigits: 25 } }) })), [['invalid_action', 'a']])
   t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').goto((() => 'a') as never) })), [['goto_without_targets', 'a']])
   t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').retry({ times: -1, then: 'a' }) })), [['invalid_retry', 'a']])

@@ -1,5 +1,6 @@
 import { chooseBranch } from '../../dsl/match.js'
 import { resolve } from '../../dsl/render.js'
+import type { CallRecord } from '../call-record.js'
 import type { MachineContext } from '../machine.js'
 import { toInputResult } from '../input-result.js'
 import { stepArgs } from '../render.js'
@@ -13,7 +14,7 @@ export const inputCallback: CallbackKind = {
     if (stale !== undefined) return stale
     const seen = sight(c, 'input')
     // An input in the history was answered with an NCCO, and that answer was saved with it as `last`.
-    if (seen.duplicate) return duplicateAnswer(c, seen, c.record.last?.ncco ?? [])
+    if (seen.duplicate) return duplicateAnswer(c, seen, (c.record.last as NonNullable<CallRecord['last']>).ncco)
     const input = toInputResult(c.payload)
     const { compiled, definition } = c.flow
     let snapshot = compiled.advance(compiled.restore(c.record.state), { type: 'input.received', input })

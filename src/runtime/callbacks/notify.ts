@@ -1,3 +1,4 @@
+import type { CallRecord } from '../call-record.js'
 import { followNext } from '../render.js'
 import { duplicateAnswer, handlerEffects, rendered, sight, staleAnswer, type CallbackKind } from './context.js'
 
@@ -8,7 +9,8 @@ export const notifyCallback: CallbackKind = {
     const stale = staleAnswer(c)
     if (stale !== undefined) return stale
     const seen = sight(c, 'notify')
-    if (seen.duplicate) return duplicateAnswer(c, seen, c.record.last?.ncco ?? [])
+    // A notify in the history was answered (its goto's NCCO, or `[]`), and that answer was saved with it as `last`.
+    if (seen.duplicate) return duplicateAnswer(c, seen, (c.record.last as NonNullable<CallRecord['last']>).ncco)
     const effects = handlerEffects(c, c.record)
     if (c.step.next === undefined) {
       return { response: [], record: { ...c.record, history: seen.history, last: { key: c.request.key, ncco: [], event: seen.id }, updatedAt: Date.now() }, effects }
