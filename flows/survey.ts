@@ -22,13 +22,12 @@ export default flow('survey', { context: { rating: 0, word: '' } }).steps({
   rating: (s) => s
     .talk('Thanks for taking our survey. On a scale of 1 to 5, how did we do? Press a key.', { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1, timeOut: 5 } })
-    .on({ dtmf: /^[1-5]$/ }, 'word')
+    .on({ dtmf: /^[1-5]$/ }, 'word', { update: ({ call }) => ({ rating: Number(call.input?.digits) }) })
     .otherwise('rating-again'),
   'rating-again': (s) => s
     .talk('Please press a key from 1 to 5.')
     .goto('rating'),
   word: (s) => s
-    .update(({ call }) => ({ rating: Number(call.input?.digits) }))
     .talk(({ context }) => `You gave us ${context.rating}. In one word, how would you describe us?`)
     .input({ type: ['speech'], speech: { maxDuration: 5, endOnSilence: 1 } })
     .otherwise('thanks'),
