@@ -99,6 +99,19 @@ t.test('local audio files are served with cache headers and an audio content typ
   t.same(audioRoutes, ['/flows/music/audio/hold.mp3', '/flows/music/audio/beep.WAV', '/flows/music/audio/raw.bin'], 'one route per file, none for remote URLs')
 })
 
+t.test('a conversation\'s relative music on hold is served; its name is not taken for an audio file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nccoflow-audio-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'hold.mp3'), Buffer.from([0x49, 0x44, 0x33]))
+  const room = flow('room').steps({ join: (s) => s.conversation('support-room', { musicOnHoldUrl: './hold.mp3', startOnEnter: false }) })
+  const server = await testServer(t, { flows: [{ ...room.toDefinition(), baseDir: dir }] })
+  t.same(validNcco(t, await server.answer('m1')), [
+    { action: 'conversation', name: 'support-room', musicOnHoldUrl: ['https://ivr.test/flows/room/audio/hold.mp3'], startOnEnter: false, eventUrl: ['https://ivr.test/flows/room/join/conversation'] },
+  ])
+  t.equal((await server.get('/flows/room/audio/hold.mp3')).headers['content-type'], 'audio/mpeg')
+  t.same(server.app.nccoflow.routes.filter((r) => r.kind === 'audio').map((r) => r.url), ['/flows/room/audio/hold.mp3'])
+})
+
 t.test('a flow whose local audio file is missing fails at startup', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nccoflow-audio-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
