@@ -51,6 +51,17 @@ export function duplicateAnswer(c: CallbackContext, seen: Sighting, otherwise: r
   return { response: c.record.last?.event === seen.id ? c.record.last.ncco : otherwise }
 }
 
+/**
+ * For a callback that moves the call on from its step (input, notify): the answer when it comes too late (the call
+ * ended or left the step) or is a duplicate (the answer saved with it as `last`), or else its sighting to go on with.
+ */
+export function moving(c: CallbackContext, event: string): { readonly answer: Outcome<readonly NccoAction[]> } | { readonly seen: Sighting } {
+  const stale = staleAnswer(c)
+  if (stale !== undefined) return { answer: stale }
+  const seen = sight(c, event)
+  return seen.duplicate ? { answer: duplicateAnswer(c, seen, (c.record.last as NonNullable<CallRecord['last']>).ncco) } : { seen }
+}
+
 /** The answer to a callback for a call that has ended (carry on) or for a step it has left (its latest NCCO); undefined when current. */
 export function staleAnswer(c: CallbackContext): Outcome<readonly NccoAction[]> | undefined {
   if (c.record.ended) {

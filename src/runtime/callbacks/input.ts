@@ -1,20 +1,17 @@
 import { chooseBranch } from '../../dsl/match.js'
 import { resolve } from '../../dsl/render.js'
-import type { CallRecord } from '../call-record.js'
 import type { MachineContext } from '../machine.js'
 import { toInputResult } from '../input-result.js'
 import { stepArgs } from '../render.js'
-import { duplicateAnswer, rendered, sight, staleAnswer, type CallbackKind } from './context.js'
+import { moving, rendered, type CallbackKind } from './context.js'
 
 /** The input callback: branch on the caller's digits or speech (remembering what matched) and answer the next step's NCCO. */
 export const inputCallback: CallbackKind = {
   returnsNcco: true,
   async handle(c) {
-    const stale = staleAnswer(c)
-    if (stale !== undefined) return stale
-    const seen = sight(c, 'input')
-    // An input in the history was answered with an NCCO, and that answer was saved with it as `last`.
-    if (seen.duplicate) return duplicateAnswer(c, seen, (c.record.last as NonNullable<CallRecord['last']>).ncco)
+    const moves = moving(c, 'input')
+    if ('answer' in moves) return moves.answer
+    const { seen } = moves
     const input = toInputResult(c.payload)
     const { compiled, definition } = c.flow
     let snapshot = compiled.advance(compiled.restore(c.record.state), { type: 'input.received', input })
