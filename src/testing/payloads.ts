@@ -125,13 +125,12 @@ export function recordPayload(ids: CallIds, times: { start: string; end: string 
   }
 }
 
-/** The notify webhook: the action's `payload`, the conversation's id and a timestamp. */
 /** The result of a `pay` action, as Vonage posts it to the action's eventUrl (reference §1.11). */
 export function paymentPayload(ids: CallIds, status: 'success' | 'failure', timestamp: string, extra: WebhookBody = {}): WebhookBody {
   return { from: ids.from, to: ids.to, uuid: ids.uuid, conversation_uuid: ids.conversationUuid, status, timestamp, ...extra }
 }
 
-/** A notify webhook: the action's payload sent back, with the conversation. */
+/** The notify webhook: the action's `payload`, the conversation's id and a timestamp. */
 export function notifyPayload(ids: CallIds, payload: unknown, timestamp: string): WebhookBody {
   return { payload, conversation_uuid: ids.conversationUuid, timestamp }
 }

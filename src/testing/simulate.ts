@@ -143,7 +143,6 @@ export interface SimulatedCall<C = Readonly<Record<string, unknown>>, N extends 
   refresh(): Promise<void>
 }
 
-
 interface Outgoing {
   readonly method: WebhookMethod
   readonly url: string
