@@ -31,7 +31,7 @@ export function handleEvent(flow: LoadedFlow | undefined, kind: string, payload:
   }
   if (kind === 'error') log.warn({ reason: payload.reason }, 'Vonage reported an error for this call')
   const ends = kind === 'call_event' && leg === undefined && isTerminalStatus(payload.status) && !record.ended
-  if (ends) log.info({ status: payload.status }, 'call ended')
+  if (ends) log.debug({ status: payload.status }, 'call ended')
   const next: CallRecord = { ...record, history, updatedAt: Date.now(), ...(ends ? { ended: true } : {}) }
   // A late event for a call that has already ended is kept in history and changes nothing else: no handlers run.
   const effects = kind === 'call_event' && flow !== undefined && !record.ended ? statusEffects(flow, next, payload, log) : []

@@ -4,7 +4,7 @@ import type { NccoAction } from '../ncco/index.js'
 import type { CallRecord } from './call-record.js'
 import { callbackKind } from './callbacks/index.js'
 import { handleEvent } from './events.js'
-import { silentLogger, type Logger } from './log.js'
+import { silentLogger, withBindings, type Logger } from './log.js'
 import { compileFlow } from './machine.js'
 import { renderFrom } from './render.js'
 import { createMemoryStore, type CallStore } from './store/index.js'
@@ -72,10 +72,10 @@ export class CallRuntime {
   async answer(flowName: string, payload: Payload & { uuid: string }, request: RequestInfo): Promise<readonly NccoAction[]> {
     const flow = this.#flow(flowName)
     const uuid = payload.uuid
-    const log = (request.log ?? this.#log).child({ uuid, flow: flowName, step: flow.definition.initial })
+    const log = withBindings(request.log ?? this.#log, { uuid, flow: flowName, step: flow.definition.initial })
     return this.#transactions.run(uuid, log, flow.definition.fallback, async (stored) => {
       if (stored !== undefined) {
-        log.info({ event: 'answer.retry' }, 'answer webhook for a call already answered: same NCCO again')
+        log.debug({ event: 'answer.retry' }, 'answer webhook for a call already answered: same NCCO again')
         return { response: stored.last?.ncco ?? flow.definition.fallback }
       }
       const from = typeof payload.from === 'string' ? payload.from : typeof payload.from_user === 'string' ? payload.from_user : undefined
@@ -113,7 +113,7 @@ export class CallRuntime {
     const step = this.#step(flow, stepName)
     const id = await this.#callId(payload)
     request.about?.({ uuid: id, flow: flowName, step: stepName })
-    const log = (request.log ?? this.#log).child({ uuid: id, flow: flowName, step: stepName })
+    const log = withBindings(request.log ?? this.#log, { uuid: id, flow: flowName, step: stepName })
     const kind = callbackKind(segment)
     return this.#transactions.run(id, log, kind.returnsNcco ? flow.definition.fallback : undefined, async (stored) => {
       let record = stored
@@ -122,7 +122,7 @@ export class CallRuntime {
         record = this.#freshRecord(flow, stepName, id, payload)
       }
       if (kind.returnsNcco && record.last?.key === request.key) {
-        log.info({ event: 'callback.retry', segment }, 'retried callback: same NCCO again')
+        log.debug({ event: 'callback.retry', segment }, 'retried callback: same NCCO again')
         return { response: record.last.ncco }
       }
       return kind.handle({ flow, step, segment, payload, record, request, log })
@@ -132,7 +132,7 @@ export class CallRuntime {
   /** Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO. */
   async event(kind: string, payload: Payload, request: RequestInfo): Promise<void> {
     const id = await this.#callId(payload)
-    const log = (request.log ?? this.#log).child({ uuid: id, event: kind })
+    const log = withBindings(request.log ?? this.#log, { uuid: id, event: kind })
     await this.#transactions.run(id, log, undefined, async (record) => {
       if (record === undefined) {
         log.debug({ status: payload.status }, 'event for a call this server does not know: ignored')
@@ -149,7 +149,7 @@ export class CallRuntime {
     const stored = await this.#store.get(id)
     const name = stored?.value.flow ?? defaultFlow
     const flow = name === undefined ? undefined : this.#flows.get(name)
-    const log = (request.log ?? this.#log).child({ uuid: id, flow: name, step: stored?.value.state.value })
+    const log = withBindings(request.log ?? this.#log, { uuid: id, flow: name, step: stored?.value.state.value })
     log.warn({ reason: payload.reason, originalRequest: payload.original_request }, 'Vonage used the fallback URL: answering with the fallback NCCO')
     return flow?.definition.fallback ?? [{ action: 'talk', text: 'Sorry, something went wrong. Goodbye.' }]
   }

@@ -13,7 +13,7 @@ export const connectCallback: CallbackKind = {
       return { response: [], record: { ...c.record, history: seen.history, updatedAt: Date.now() } }
     }
     const snapshot = c.flow.compiled.advance(c.flow.compiled.restore(c.record.state), { type: 'connect.failed', status })
-    c.log.info({ status, to: String(snapshot.value) }, 'connect failed')
+    c.log.debug({ status, to: String(snapshot.value) }, 'connect failed')
     return rendered(c, snapshot, seen)
   },
 }

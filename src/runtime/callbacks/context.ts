@@ -47,7 +47,7 @@ export function sight(c: CallbackContext, event: string): Sighting {
 
 /** What a duplicate of an NCCO-returning callback gets: the first one's answer, or the call's latest NCCO if it has moved on. */
 export function duplicateAnswer(c: CallbackContext, seen: Sighting, otherwise: readonly NccoAction[]): Outcome<readonly NccoAction[]> {
-  c.log.info({ segment: c.segment, event: seen.id }, 'duplicate callback: not advancing')
+  c.log.debug({ segment: c.segment, event: seen.id }, 'duplicate callback: not advancing')
   return { response: c.record.last?.event === seen.id ? c.record.last.ncco : otherwise }
 }
 
@@ -65,7 +65,7 @@ export function moving(c: CallbackContext, event: string): { readonly answer: Ou
 /** The answer to a callback for a call that has ended (carry on) or for a step it has left (its latest NCCO); undefined when current. */
 export function staleAnswer(c: CallbackContext): Outcome<readonly NccoAction[]> | undefined {
   if (c.record.ended) {
-    c.log.info({ segment: c.segment }, 'callback for a call that has ended: carry on')
+    c.log.debug({ segment: c.segment }, 'callback for a call that has ended: carry on')
     return { response: [] }
   }
   if (c.record.state.value !== c.step.name) {

@@ -20,7 +20,7 @@ export const inputCallback: CallbackKind = {
       const patch = resolve(branch.update, stepArgs(definition, c.record.call, snapshot.context as MachineContext, c.step.name, c.log))
       snapshot = compiled.advance(snapshot, { type: 'context.patch', patch })
     }
-    c.log.info({ digits: input.digits, speech: input.speech[0]?.text, to: String(snapshot.value) }, 'input')
+    c.log.debug({ digits: input.digits, speech: input.speech[0]?.text, to: String(snapshot.value) }, 'input')
     return rendered(c, snapshot, seen)
   },
 }
