@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto'
 import { setImmediate as tick } from 'node:timers/promises'
-import { CallRuntime, createMemoryStore, toFlowDefinition, type CallRecord, type Payload } from '../src/index.js'
+import { createMemoryStore, toFlowDefinition, type CallRecord } from '../src/index.js'
+import { CallRuntime, type Payload } from '../src/runtime/runtime.js'
 import menu from '../flows/ivr-menu.js'
 import { FLOW, callIds, callRequest } from './call.js'
 
