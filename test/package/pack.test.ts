@@ -66,7 +66,14 @@ writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
   },
   include: ['flows', 'test'],
 }))
+// docs/install.md shows this flow and a test of it: the test runs here too.
+const [docFlow, docTest] = [...readFileSync(join(root, 'docs', 'install.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+writeFileSync(join(project, 'test', 'install-doc.test.ts'), docTest ?? '')
 await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project)
+
+t.test('docs/install.md shows the flow this project installs', async (t) => {
+  t.equal(docFlow, readFileSync(join(fixture, 'flows', 'hotline.ts'), 'utf8').split('\n').slice(1).join('\n'))
+})
 
 t.test('the tarball holds the built package and nothing of the source', async (t) => {
   const paths = files.map((f) => f.path)
@@ -81,10 +88,13 @@ t.test('the tarball holds the built package and nothing of the source', async (t
 
 t.test('a flow and a test importing the package type-check under strict NodeNext, and the whole call passes with plain node', async (t) => {
   await ok(process.execPath, [tsc, '-p', project], project)
-  const result = await run(process.execPath, ['--test', '--test-reporter=tap', join('build', 'test', 'hotline.test.js')], project)
+  const tests = ['hotline', 'install-doc'].map((name) => join('build', 'test', `${name}.test.js`))
+  const result = await run(process.execPath, ['--test', '--test-reporter=tap', ...tests], project)
   t.equal(result.code, 0, 'node --test exits 0', { output: result.stdout + result.stderr })
-  t.match(result.stdout, /^ok 1 - a whole call: answer, a wrong key, 1 for the opening hours, hang up$/m)
-  t.match(result.stdout, /^ok 2 - each subpath stands on its own; internals are not exported$/m)
+  t.match(result.stdout, /^ok \d+ - a whole call: answer, a wrong key, 1 for the opening hours, hang up$/m)
+  t.match(result.stdout, /^ok \d+ - each subpath stands on its own; internals are not exported$/m)
+  t.match(result.stdout, /^ok \d+ - press 1: the opening hours$/m, 'the test docs/install.md shows')
+  t.match(result.stdout, /^# pass 3$/m)
   t.match(result.stdout, /^# fail 0$/m)
 })
 
