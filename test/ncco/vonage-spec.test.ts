@@ -5,7 +5,7 @@ import t from 'tap'
 import { app, ncco, phone, sip, websocket } from '../../src/index.js'
 
 // Vonage's published NCCO JSON Schema (2021, draft-04). Its input shape is obsolete, so input is not checked here.
-const schema = JSON.parse(readFileSync(new URL('../../../shared/reference/vonage-spec/ncco-schema.json', import.meta.url), 'utf8'))
+const schema = JSON.parse(readFileSync(new URL('../fixtures/vonage-spec/ncco-schema.json', import.meta.url), 'utf8'))
 const ajv = new Ajv.default({ strict: false, allErrors: true })
 addFormats.default(ajv)
 const check = ajv.compile(schema)
