@@ -1,5 +1,6 @@
 import t from 'tap'
-import { FlowDefinitionError, errors, flow, isFlow, isNccoflowError, phone, stepTargets, toFlowDefinition, type StepDefinition } from '../../src/index.js'
+import { stepTargets } from '../../src/dsl/flow.js'
+import { FlowDefinitionError, errors, flow, isFlow, isNccoflowError, phone, toFlowDefinition, type StepDefinition } from '../../src/index.js'
 
 const menu = () => flow('menu', { context: { tries: 0 } }).steps({
   start: (s) => s

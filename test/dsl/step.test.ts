@@ -1,5 +1,6 @@
 import t from 'tap'
-import { app, flow, phone, step } from '../../src/index.js'
+import { app, flow, phone } from '../../src/index.js'
+import { step } from '../../src/dsl/step.js'
 
 t.test('every NCCO action has a step method; handlers attach to the callbacks Vonage ignores', async (t) => {
   const onRecording = () => {}

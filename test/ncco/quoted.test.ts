@@ -1,6 +1,7 @@
 import { Kind, type TSchema } from '@sinclair/typebox'
 import t from 'tap'
-import { actionDefinitions, ncco, talk, connect, phone, record, isValidNcco, validateNcco, type NccoIssue } from '../../src/index.js'
+import { actionDefinitions } from '../../src/ncco/index.js'
+import { ncco, talk, connect, phone, record, isValidNcco, validateNcco, type NccoIssue } from '../../src/index.js'
 
 // Vonage reads numbers and booleans written as strings, and real senders write them so: the docs and Node snippets
 // have "timeout": "45", "endOnSilence": "3", "beepStart": "true"; the .NET SDK types loop, level, timeout and limit as

@@ -11,7 +11,7 @@ const root = new URL('../..', import.meta.url).pathname
 const doc = readFileSync(join(root, 'docs', 'testing.md'), 'utf8')
 const exported = 'simulateCall' in nccoflow
 
-/** Runs a TypeScript test file from a folder inside the package (so `nccoflow` resolves to us) and returns its output. */
+/** Runs a TypeScript test file from a folder inside the package (so `nccoflow` resolves to our src/) and returns its output. */
 function run(t: Test, name: string, source: string) {
   mkdirSync(join(root, '.tap'), { recursive: true })
   const dir = mkdtempSync(join(root, '.tap', 'docs-testing-'))
@@ -21,7 +21,7 @@ function run(t: Test, name: string, source: string) {
   const code = source.replaceAll("'../flows/ivr-menu.js'", `'${join(root, 'flows', 'ivr-menu.js')}'`)
   writeFileSync(file, code)
   // A clean environment: tap's NODE_OPTIONS would load its own loader and coverage into the child.
-  return spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', env: childEnv() })
+  return spawnSync(process.execPath, ['--conditions=nccoflow-source', '--import', 'tsx', file], { cwd: root, encoding: 'utf8', env: childEnv() })
 }
 
 function example(heading: string): string {
