@@ -77,13 +77,13 @@ t.test('docs/install.md shows the flow this project installs', async (t) => {
 
 t.test('the tarball holds the built package and nothing of the source', async (t) => {
   const paths = files.map((f) => f.path)
-  t.strictSame([...new Set(paths.map((p) => p.split('/')[0]))].sort(), ['README.md', 'bin', 'dist', 'docs', 'package.json'])
+  t.strictSame([...new Set(paths.map((p) => p.split('/')[0]))].sort(), ['LICENSE', 'README.md', 'bin', 'dist', 'docs', 'package.json'])
   t.strictSame(paths.filter((p) => p.startsWith('bin/')), ['bin/nccoflow.js'])
   for (const entry of ['index', 'exports/ncco', 'exports/webhooks', 'exports/testing']) {
     t.ok(paths.includes(`dist/${entry}.js`) && paths.includes(`dist/${entry}.d.ts`), `dist/${entry} has its JavaScript and types`)
   }
   t.strictSame(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts')), [], 'no TypeScript source')
-  t.strictSame(readdirSync(join(project, 'node_modules', 'nccoflow')).sort(), ['README.md', 'bin', 'dist', 'docs', 'package.json'])
+  t.strictSame(readdirSync(join(project, 'node_modules', 'nccoflow')).sort(), ['LICENSE', 'README.md', 'bin', 'dist', 'docs', 'package.json'])
 })
 
 t.test('a flow and a test importing the package type-check under strict NodeNext, and the whole call passes with plain node', async (t) => {

@@ -95,7 +95,7 @@ t.test('the runtime\'s logger is used when a request brings none', async (t) => 
   await runtime.callback('menu', 'ask', 'input', { uuid: 'l2', dtmf: { digits: '5' } }, req())
   await runtime.event('call_event', { uuid: 'nobody', status: 'ringing' }, req())
   await runtime.fallback('menu', { uuid: 'l1', reason: 'Socket timeout.' }, req())
-  t.match(lines.find((l) => l.msg?.includes('already answered')), { level: 'info', obj: { uuid: 'l1', flow: 'menu', step: 'ask' } })
+  t.match(lines.find((l) => l.msg?.includes('already answered')), { level: 'debug', obj: { uuid: 'l1', flow: 'menu', step: 'ask' } })
   t.match(lines.find((l) => l.msg?.includes('does not know (expired')), { level: 'warn', obj: { uuid: 'l2', flow: 'menu', step: 'ask', segment: 'input' } })
   t.match(lines.find((l) => l.msg?.includes('event for a call this server does not know')), { level: 'debug', obj: { uuid: 'nobody' } })
   t.match(lines.find((l) => l.msg?.includes('fallback URL')), { level: 'warn', obj: { uuid: 'l1', flow: 'menu', step: 'ask', reason: 'Socket timeout.' } })
