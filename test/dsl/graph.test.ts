@@ -29,3 +29,22 @@ t.test('predicate and pattern branches are labelled too', async (t) => {
   t.match(flowToMermaid(definition), '  a --> b: dtmf fn or speech /yes/\n')
   t.match(flowToMermaid(definition), '  b --> c: speech fn\n')
 })
+
+t.test('a retry is drawn back to each question that can lead to it, and on to where it gives up', async (t) => {
+  const definition = flow('r').steps({
+    first: (s) => s.input({ type: ['dtmf'] }).on({ dtmf: '1' }, 'second').otherwise('sorry'),
+    second: (s) => s.input({ type: ['dtmf'] }).on({ dtmf: '2' }, 'done').otherwise('done'),
+    sorry: (s) => s.talk('Sorry.').retry({ times: 1, then: 'done' }),
+    done: (s) => s.talk('Bye.'),
+  }).toDefinition()
+  t.equal(flowToMermaid(definition), `stateDiagram-v2
+  [*] --> first
+  first --> second: dtmf 1
+  first --> sorry: otherwise
+  second --> done: dtmf 2
+  second --> done: otherwise
+  sorry --> first: retry
+  sorry --> done: after 1 retries
+  done --> [*]
+`, 'second cannot lead to sorry, so no retry goes back to it')
+})
