@@ -6,7 +6,7 @@
  * rounds, with wrk pinned to the other core (bench/call.lua: whole calls, fresh ids per call, every response checked).
  * Part 2 runs bench/heap.ts in a child process. Settings come from the environment; docs/benchmarks.md lists them.
  */
-import { spawn, spawnSync, fork, execFileSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
@@ -80,7 +80,8 @@ function requireTools(): void {
   }
 }
 
-const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+/** Clock ticks per second of /proc's CPU times (100 on Linux unless getconf says otherwise). */
+const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
 
 /** CPU seconds of a process (user + system), or of the children it has waited for (`children`), from /proc. */
 function cpuSeconds(pid: number | 'self', children = false): number {
@@ -314,6 +315,13 @@ async function throughput(): Promise<boolean> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()))
     rmSync(dir, { recursive: true, force: true })
+    // bench/profile.ts gives the profile's times per request with this.
+    if (profileDir !== undefined) {
+      for (const s of servers) {
+        mkdirSync(join(profileDir, s.spec.key), { recursive: true })
+        writeFileSync(join(profileDir, s.spec.key, 'requests'), String(s.requests))
+      }
+    }
   }
   if (!clean) console.error('Some responses were wrong or failed (columns wrong, errors): the numbers above do not count.')
   return clean
