@@ -285,19 +285,21 @@ async function throughput(): Promise<boolean> {
     const bare = runs.get(servers[0] as Server) as Run[]
     const express = runs.get(servers[1] as Server) as Run[]
     const ratio = (mine: readonly Run[], base: readonly Run[]) => median(mine.map((run, i) => run.rate / (base[i] as Run).rate))
-    console.log(row(['server', 'req/s', 'p50 ms', 'p99 ms', '× bare', '× express', 'server CPU', 'wrk CPU', 'calls', 'wrong', 'errors']))
+    console.log(row(['server', 'req/s', 'p50 ms', 'p99 ms', '× bare', '× express', 'server CPU', 'CPU µs/req', 'wrk CPU', 'calls', 'wrong', 'errors']))
     for (const server of servers) {
       const mine = runs.get(server) as Run[]
       const sum = (field: keyof Run) => mine.reduce((total, run) => total + run[field], 0)
       console.log(row([
         server.spec.label, fmt(median(mine.map((r) => r.rate))), fmt(median(mine.map((r) => r.p50)), 2), fmt(median(mine.map((r) => r.p99)), 2),
         fmt(ratio(mine, bare), 2), fmt(ratio(mine, express), 2),
-        `${fmt(100 * median(mine.map((r) => r.serverCpu)))}%`, `${fmt(100 * median(mine.map((r) => r.wrkCpu)))}%`,
+        `${fmt(100 * median(mine.map((r) => r.serverCpu)))}%`, fmt(median(mine.map((r) => 1e6 * r.serverCpu / r.rate))),
+        `${fmt(100 * median(mine.map((r) => r.wrkCpu)))}%`,
         fmt(sum('calls')), fmt(sum('wrong')), fmt(sum('errors') + sum('non2xx')),
       ]))
       if (sum('wrong') + sum('errors') + sum('non2xx') > 0) clean = false
     }
-    console.log('  medians of the rounds; × bare and × express: median of each round\'s ratio to that round\'s baseline')
+    console.log('  medians of the rounds; × bare and × express: median of each round\'s ratio to that round\'s baseline;')
+    console.log('  server CPU: share of one core the server got; CPU µs/req: its CPU time per request (steadier than req/s on a busy box)')
     for (const server of servers) console.log(`  req/s by round, ${server.spec.key}: ${(runs.get(server) as Run[]).map((r) => fmt(r.rate)).join(', ')}`)
     for (const server of servers.filter((s) => s.logFile !== undefined)) {
       const lines = readFileSync(server.logFile as string, 'utf8').split('\n').filter((l) => l !== '')
