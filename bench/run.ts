@@ -41,7 +41,8 @@ interface ServerSpec {
   readonly log?: 'stdout' | 'self'
 }
 
-const tsx = ['--import', 'tsx']
+// The servers run from source: the nccoflow-source export condition resolves 'nccoflow' in the flows to src/.
+const tsx = ['--conditions=nccoflow-source', '--import', 'tsx']
 const specs: readonly ServerSpec[] = [
   { key: 'bare', label: 'bare fastify, NCCOs from constants', args: [...tsx, 'bench/servers/bare.ts'] },
   { key: 'express', label: 'express + @vonage/voice + Map', args: [...tsx, 'bench/servers/express.ts'] },
