@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
 import { errors } from '../errors.js'
@@ -89,7 +90,13 @@ async function server(env: CliEnv, logger: boolean | object): Promise<FastifyIns
 /** Starts the server; resolves once it listens, with the running instance. It closes on SIGINT or SIGTERM. */
 export async function start(env: CliEnv, signals: CliIo['signals']): Promise<FastifyInstance> {
   const { port, host, logLevel } = settings(env)
-  const app = await server(env, { level: logLevel })
+  // Log lines are written to stdout in the background (pino's asynchronous destination), not one blocking write per
+  // line on the webhook's path; what is pending is flushed when the server closes.
+  const stdout = pino.destination({ dest: 1, sync: false })
+  const app = await server(env, { level: logLevel, stream: stdout })
+  app.addHook('onClose', async () => {
+    stdout.flushSync()
+  })
   const address = await app.listen({ port, host })
   app.log.info({ flows: [...app.nccoflow.runtime.flows.keys()], defaultFlow: app.nccoflow.defaultFlow }, `nccoflow listening on ${address}`)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
