@@ -13,6 +13,7 @@ import { CallRuntime, callbackReturnsNcco, type Payload, type RequestInfo } from
 import { decodeWebhook, parseEvent, parseWebhook, webhookSchemas, type PayloadKind, type WebhookIssue } from '../webhooks/index.js'
 import type { NccoflowOptions } from './options.js'
 import { keepRawBody } from './raw-body.js'
+import { webhookGuard } from './webhook-guard.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -119,6 +120,8 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   const routes: RouteInfo[] = []
   const server = app.withTypeProvider<TypeBoxTypeProvider>()
   keepRawBody(app)
+  // Before any route: it guards the routes registered after it with `config: { webhook: true }`.
+  webhookGuard(app, { signature: options.signature, allowedIps: options.allowedIps })
   let warnedBase = false
 
   const baseUrl = (request: FastifyRequest): string => {
@@ -156,6 +159,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
         method,
         url: `${prefix}${url}`,
         attachValidation: true,
+        config: { webhook: true },
         // An NCCO route never fails: whatever goes wrong (a body that is not JSON, a store that is down), the caller hears the fallback.
         // Other routes answer a body that cannot be parsed with the same 400 as any other bad payload.
         errorHandler: fallback === undefined
