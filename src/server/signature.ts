@@ -86,7 +86,7 @@ export function createSignatureVerifier(options: SignatureOptions): SignatureVer
   const { keys, maxAge } = checkOptions(options)
   return {
     maxAgeSeconds: maxAge,
-    async token(authorization, now = Date.now() / 1000) {
+    async token(authorization, now = Math.floor(Date.now() / 1000)) {
       if (authorization === undefined) return refuse('missing', 'no Authorization header')
       const token = /^Bearer +([^\s]+) *$/i.exec(authorization)?.[1]
       if (token === undefined) return refuse('malformed', 'the Authorization header is not "Bearer <token>"')
@@ -106,7 +106,7 @@ export function createSignatureVerifier(options: SignatureOptions): SignatureVer
       }
       if (claims === undefined) return failure
       const age = now - claims.iat
-      if (Math.abs(age) > maxAge) return refuse('expired', `iat is ${Math.round(Math.abs(age))} s in the ${age > 0 ? 'past' : 'future'}, more than ${maxAge} s from now`)
+      if (Math.abs(age) > maxAge) return refuse('expired', `iat is ${Math.abs(age)} s in the ${age > 0 ? 'past' : 'future'}, more than ${maxAge} s from now`)
       if (options.apiKey !== undefined && claims.api_key !== options.apiKey) return refuse('api-key', `api_key ${JSON.stringify(claims.api_key ?? null)} is not the configured one`)
       if (options.applicationId !== undefined && claims.application_id !== options.applicationId) {
         return refuse('application', `application_id ${JSON.stringify(claims.application_id ?? null)} is not the configured one`)
