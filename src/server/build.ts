@@ -18,7 +18,10 @@ export interface BuildServerOptions extends NccoflowOptions {
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { logger = false, trustProxy = false, ...plugin } = options
   // nccoflow logs one line per webhook with the call's uuid, flow and step instead of fastify's two anonymous ones.
-  const app = Fastify({ logger, trustProxy: trustProxy as FastifyServerOptions['trustProxy'], logController: new LogController({ disableRequestLogging: true }) })
+  // fastify 5.12 fails closed on a bare hop count (it cannot tell the proxy from a client that sends the header); keep
+  // the meaning TRUST_PROXY documents: the `n` hops nearest the server are proxies, the address before them is the client.
+  const trust = typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy
+  const app = Fastify({ logger, trustProxy: trust as FastifyServerOptions['trustProxy'], logController: new LogController({ disableRequestLogging: true }) })
   await app.register(nccoflow, plugin)
   await app.ready()
   return app
