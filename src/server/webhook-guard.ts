@@ -19,7 +19,7 @@ export interface WebhookGuardOptions {
 type Refusal = Extract<SignatureResult, { ok: false }>
 
 function prepend<T>(hook: T, existing: T | T[] | undefined): T[] {
-  return [hook, ...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing])]
+  return [hook].concat(existing ?? [])
 }
 
 /**

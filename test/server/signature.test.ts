@@ -103,6 +103,7 @@ t.test('every reason a token is refused: 401 with the reason, a warning, nothing
     { name: 'the body changed', authorization: bearer(vonageToken({ body: answerBody('someone-else') })), reason: 'body', message: 'payload_hash is not the SHA-256 of the body: the body changed' },
     { name: 'no payload_hash for a body', authorization: bearer(vonageToken()), reason: 'body', message: 'the token has no payload_hash for the body' },
     { name: 'another API key', authorization: bearer(vonageToken({ body, claims: { api_key: 'ffff0000' } })), reason: 'api-key', message: 'api_key "ffff0000" is not the configured one' },
+    { name: 'no API key', authorization: bearer(vonageToken({ body, claims: { api_key: undefined } })), reason: 'api-key', message: 'api_key null is not the configured one' },
     { name: 'another application', authorization: bearer(vonageToken({ body, claims: { application_id: 'ffffffff-0000-0000-0000-000000000000' } })), reason: 'application', message: 'application_id "ffffffff-0000-0000-0000-000000000000" is not the configured one' },
     { name: 'no application', authorization: bearer(vonageToken({ body, claims: { application_id: undefined } })), reason: 'application', message: 'application_id null is not the configured one' },
   ]
