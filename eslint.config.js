@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/ncco/**', 'src/webhooks/**', 'src/dsl/**', 'src/runtime/**', 'src/testing/**', 'src/errors.ts'],
+    files: ['src/ncco/**', 'src/webhooks/**', 'src/dsl/**', 'src/runtime/**', 'src/testing/**', 'src/errors.ts', 'src/exports/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['fastify', 'fastify/*', '@fastify/*', '!@fastify/error', 'fastify-plugin'], message: 'Only src/server/ imports fastify (DESIGN.md §1).' }] }],
     },

@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto'
 import { setImmediate as tick } from 'node:timers/promises'
-import { CallRuntime, createMemoryStore, toFlowDefinition, type CallRecord, type Payload } from '../src/index.js'
+import { createMemoryStore, toFlowDefinition, type CallRecord } from '../src/index.js'
+import { CallRuntime } from '../src/runtime/runtime.js'
+import type { Payload } from '../src/runtime/types.js'
 import menu from '../flows/ivr-menu.js'
 import { FLOW, callIds, callRequest } from './call.js'
 

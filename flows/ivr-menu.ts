@@ -8,28 +8,27 @@ import { flow, phone } from 'nccoflow'
 
 const salesNumber = process.env.SALES_NUMBER ?? '447700900001'
 
-export default flow('ivr-menu', { context: { attempts: 0 } })
-  .step('menu', (s) => s
+export default flow('ivr-menu').steps({
+  menu: (s) => s
     .talk('Welcome to Acme. For sales, press 1 or say sales. To leave a message, press 2 or say message.', { bargeIn: true })
     .input({ type: ['dtmf', 'speech'], dtmf: { maxDigits: 1, timeOut: 5 }, speech: { context: ['sales', 'message'] } })
     .on({ dtmf: '1', speech: 'sales' }, 'sales')
     .on({ dtmf: '2', speech: 'message' }, 'voicemail')
     .onTimeout('retry')
-    .otherwise('sorry'))
-  .step('sorry', (s) => s
+    .otherwise('sorry'),
+  sorry: (s) => s
     .talk('Sorry, I did not understand that.')
-    .goto('retry'))
-  .step('retry', (s) => s
-    .update(({ context }) => ({ attempts: context.attempts + 1 }))
-    .goto(({ context }) => (context.attempts >= 3 ? 'goodbye' : 'menu')))
-  .step('sales', (s) => s
+    .goto('retry'),
+  retry: (s) => s.retry({ times: 2, then: 'goodbye' }),
+  sales: (s) => s
     .talk('Connecting you to sales.')
     .connect(phone(salesNumber), { eventType: 'synchronous', timeout: 20 })
-    .onFailure('voicemail'))
-  .step('voicemail', (s) => s
+    .onFailure('voicemail'),
+  voicemail: (s) => s
     .talk('Please leave a message after the tone, then press hash.')
     .record({ beepStart: true, endOnKey: '#' }, (recording, { call, log }) => {
       log.info({ recording: recording.recording_url, from: call.from }, 'new voicemail')
     })
-    .goto('goodbye'))
-  .step('goodbye', (s) => s.talk('Thank you for calling Acme. Goodbye.'))
+    .goto('goodbye'),
+  goodbye: (s) => s.talk('Thank you for calling Acme. Goodbye.'),
+})

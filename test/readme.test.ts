@@ -11,14 +11,15 @@ t.test('the README builder example runs as written and prints what the README sa
   const code = /## Build and check an NCCO\n[\s\S]*?```ts\n([\s\S]*?)```\n\nprints\n\n```text\n([\s\S]*?)```/.exec(readme)
   if (code === null) throw new Error('README example not found')
   const [, source = '', expected = ''] = code
-  // The example imports 'nccoflow' by name; run it from a folder inside the package so that name resolves to us.
+  // The example imports 'nccoflow' by name; run it from a folder inside the package, with the package's source condition,
+  // so that name resolves to our src/.
   mkdirSync(join(root, '.tap'), { recursive: true })
   const dir = mkdtempSync(join(root, '.tap', 'readme-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'example.ts')
   writeFileSync(file, source)
   const env = childEnv()
-  const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', env })
+  const output = execFileSync(process.execPath, ['--conditions=nccoflow-source', '--import', 'tsx', file], { cwd: root, encoding: 'utf8', env })
   t.equal(output, expected)
 })
 

@@ -21,7 +21,7 @@ export async function loadFlows(dir: string): Promise<FlowDefinition[]> {
     if (!isFlow(module.default)) continue
     flows.push({ ...module.default.toDefinition(), baseDir: dirname(file) })
   }
-  if (flows.length === 0) throw new errors.FLOW_UNKNOWN.Error(`(none): no file in ${folder} has a flow as its default export`)
+  if (flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none)', `no file in ${folder} has a flow as its default export`)
   const names = flows.map((f) => f.name)
   const twice = names.find((n, i) => names.indexOf(n) !== i)
   if (twice !== undefined) throw new errors.FLOW_INVALID.Error(twice, 'two files in the flows folder define a flow with this name')

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
+import { errors } from '../errors.js'
+import { graphLegend } from './graph-legend.js'
 import { buildServer } from '../server/build.js'
 import { loadFlows } from './load-flows.js'
 
@@ -14,7 +17,10 @@ Commands:
   start                 serve the flows in FLOWS_DIR (answer, event, fallback and callback routes)
   routes                list every route with its flow and step
   ncco <flow> [step]    print the NCCO a step renders for a sample call (default: the flow's first step)
-  graph <flow>          print the flow as a Mermaid state diagram
+    --from <number>     the caller's number (447700900000)
+    --to <number>       the number called (447700900001)
+    --context <json>    a JSON object merged over the flow's initial context
+  graph <flow>          print the flow as a Mermaid state diagram, with a legend of its edge labels
   version               print the version
   help                  show this help
 
@@ -89,6 +95,30 @@ export function settings(env: CliEnv) {
   }
 }
 
+const nccoUsage = 'nccoflow ncco <flow> [step] [--from <number>] [--to <number>] [--context <json>]'
+
+/** The arguments of `nccoflow ncco`: flow, step, the sample call's numbers and the context to merge. */
+function nccoArguments(args: readonly string[]) {
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...args], allowPositionals: true, options: { from: { type: 'string' }, to: { type: 'string' }, context: { type: 'string' } } })
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; usage: ${nccoUsage}`)
+  }
+  const { positionals: [flow, step, ...extra], values } = parsed
+  if (extra.length > 0) throw new Error(`unexpected argument "${extra.join(' ')}"; usage: ${nccoUsage}`)
+  let context: unknown = {}
+  if (values.context !== undefined) {
+    try {
+      context = JSON.parse(values.context)
+    } catch (error) {
+      throw new Error(`--context is not JSON (${(error as Error).message}): ${values.context}`)
+    }
+    if (context === null || typeof context !== 'object' || Array.isArray(context)) throw new Error(`--context must be a JSON object, like '{"count":2}'; got ${values.context}`)
+  }
+  return { flow, step, call: { from: values.from ?? '447700900000', to: values.to ?? '447700900001' }, context: context as Record<string, unknown> }
+}
+
 async function server(env: CliEnv, logger: boolean | object): Promise<FastifyInstance> {
   const { flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy } = settings(env)
   return buildServer({ flows: await loadFlows(flowsDir), logger, publicUrl, defaultFlow, signature, allowedIps, trustProxy })
@@ -132,20 +162,26 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         return 0
       }
       case 'ncco': {
-        const [flow, step] = args
-        if (flow === undefined) throw new Error('usage: nccoflow ncco <flow> [step]')
+        const { flow, step, call, context } = nccoArguments(args)
         const app = await server(env, false)
-        const ncco = await app.nccoflow.runtime.preview(flow, step, (settings(env).publicUrl ?? 'https://example.com').replace(/\/+$/, ''), { from: '447700900000', to: '447700900001' })
-        io.out(`${JSON.stringify(ncco, null, 2)}\n`)
-        await app.close()
+        try {
+          if (flow === undefined) throw new Error(`usage: ${nccoUsage}; flows: ${[...app.nccoflow.runtime.flows.keys()].join(', ')}`)
+          const ncco = await app.nccoflow.runtime.preview(flow, step, (settings(env).publicUrl ?? 'https://example.com').replace(/\/+$/, ''), { ...call, context })
+          io.out(`${JSON.stringify(ncco, null, 2)}\n`)
+        } finally {
+          await app.close()
+        }
         return 0
       }
       case 'graph': {
         const [name] = args
         const flows = await loadFlows(settings(env).flowsDir)
+        const names = flows.map((f) => f.name).join(', ')
+        if (name === undefined) throw new Error(`usage: nccoflow graph <flow>; flows: ${names}`)
         const flow = flows.find((f) => f.name === name)
-        if (flow === undefined) throw new Error(`usage: nccoflow graph <flow>; flows: ${flows.map((f) => f.name).join(', ')}`)
-        io.out(flowToMermaid(flow))
+        if (flow === undefined) throw new errors.FLOW_UNKNOWN.Error(name, `the flows are ${names}`)
+        const diagram = flowToMermaid(flow)
+        io.out(`${diagram}${graphLegend(diagram)}`)
         return 0
       }
       default:

@@ -1,6 +1,6 @@
-export { FlowBuilder, FlowDefinitionError, checkFlow, flow, isFlow, stepTargets, toFlowDefinition, type FlowProblem } from './flow.js'
+export { Flow, FlowBuilder, FlowDefinitionError, checkFlow, flow, isFlow, stepTargets, toFlowDefinition, type FlowProblem, type FlowProblemCode, type StepsOf } from './flow.js'
 export { flowToMermaid } from './graph.js'
 export { chooseBranch, matchesInput, isTimeout } from './match.js'
 export { awaitedSegment, awaitsCallback, fillUrls, renderAction, resolve, type ActionOp, type UrlResolver } from './render.js'
-export { StepBuilder, step, type FlowNotifyOptions } from './step.js'
+export { StepBuilder, step, type BranchOptions, type FlowNotifyOptions, type RecordingHandlers, type RetryOptions } from './step.js'
 export type * from './types.js'

@@ -1,4 +1,5 @@
 import type { NccoAction } from '../ncco/index.js'
+import type { CallStatus, NormalizedCallStatus } from '../webhooks/index.js'
 
 /** What a flow knows about the caller's last input. */
 export interface InputResult {
@@ -14,6 +15,7 @@ export interface InputResult {
 export interface CallInfo {
   readonly uuid: string
   readonly conversationUuid?: string
+  /** The caller; absent when Vonage sent none (some SIP and app legs). */
   readonly from?: string
   readonly to?: string
   /** The flow's name. */
@@ -22,6 +24,8 @@ export interface CallInfo {
   readonly step: string
   /** The last input result, if the caller has answered an input. */
   readonly input?: InputResult
+  /** How many times `retry()` has sent the caller back in this call. */
+  readonly retries: number
 }
 
 /** The logger flow functions get: the call's own, so each line carries its uuid, flow and step. */
@@ -54,11 +58,14 @@ export interface InputMatch {
 /** A context change, returned by `update` and `do` functions: the keys to replace. */
 export type ContextPatch<C> = Partial<C> | void
 
-/** A call-status handler of a flow, run after the state is saved. */
-export type StatusHandler<C> = (event: { readonly status: string; readonly [key: string]: unknown }, args: StepArgs<C>) => unknown
+/** A handler of a webhook whose body Vonage ignores (recording, transcription, notify, payment), run after the state is saved. */
+export type CallbackHandler<P, C> = (payload: P, args: StepArgs<C>) => unknown
 
-/** A handler of an asynchronous callback (recording, transcription, conversation recording, pay result). */
-export type CallbackHandler<C> = (payload: Readonly<Record<string, unknown>>, args: StepArgs<C>) => unknown
+/** A call status event as a status handler gets it, narrowed to the statuses it was registered for. */
+export type StatusEvent<S extends CallStatus = CallStatus> = NormalizedCallStatus & { readonly status: S }
+
+/** A call-status handler of a flow, run after the state is saved. */
+export type StatusHandler<S extends CallStatus, C> = (event: StatusEvent<S>, args: StepArgs<C>) => unknown
 
 /** One operation of a step, in the order the author wrote it. */
 export type StepOp =
@@ -70,18 +77,29 @@ export type StepOp =
       /** The factory's arguments; each may be a function of the call. */
       readonly args: readonly unknown[]
       /** Handlers of this action's callbacks whose bodies Vonage ignores, by route segment. */
-      readonly handlers: Readonly<Record<string, CallbackHandler<never>>>
+      readonly handlers: Readonly<Record<string, CallbackHandler<never, never>>>
     }
 
-/** Where a step goes next. */
-export type StepTarget = { readonly kind: 'static'; readonly target: string } | { readonly kind: 'dynamic'; readonly fn: (args: StepArgs<never>) => string; readonly targets: readonly string[] }
+/** Where a step goes next: a step, a function of the call choosing among listed steps, or back to the question asked. */
+export type StepTarget =
+  | { readonly kind: 'static'; readonly target: string }
+  | { readonly kind: 'dynamic'; readonly fn: (args: StepArgs<never>) => string; readonly targets: readonly string[] }
+  | { readonly kind: 'retry'; readonly times: number; readonly then: string }
+
+/** One input branch: where a match goes, and what it remembers in the context. */
+export interface BranchDefinition {
+  readonly match: InputMatch
+  readonly target: string
+  /** Context keys to replace when this branch is taken: the keys, or a function of the call (its `input` set). */
+  readonly update?: Dynamic<Record<string, unknown>, never>
+}
 
 /** One step of a flow, as plain data. */
 export interface StepDefinition {
   readonly name: string
   readonly ops: readonly StepOp[]
   /** Input branches, tried in order. */
-  readonly branches: readonly { readonly match: InputMatch; readonly target: string }[]
+  readonly branches: readonly BranchDefinition[]
   /** Input with no match (and timeouts, unless `onTimeout` is set). */
   readonly otherwise?: string
   /** Input timeout (no digits, no speech). */
@@ -102,6 +120,12 @@ export interface FlowOptions<C> {
   readonly budgetMs?: number
 }
 
+/** A status handler as data: `'*'` runs for every status. */
+export interface StatusHandlerDefinition {
+  readonly status: CallStatus | '*'
+  readonly handler: (event: never, args: StepArgs<never>) => unknown
+}
+
 /** A flow as plain data: the machine, the routes, the diagram and the simulator are derived from it. */
 export interface FlowDefinition<C = Record<string, unknown>> {
   readonly name: string
@@ -112,7 +136,7 @@ export interface FlowDefinition<C = Record<string, unknown>> {
   readonly steps: Readonly<Record<string, StepDefinition>>
   readonly fallback: readonly NccoAction[]
   readonly budgetMs: number
-  readonly statusHandlers: readonly { readonly status: string; readonly handler: StatusHandler<never> }[]
+  readonly statusHandlers: readonly StatusHandlerDefinition[]
   /** Folder that relative local audio paths resolve against (set by the loader; defaults to the working directory). */
   readonly baseDir?: string
 }

@@ -11,6 +11,8 @@ export interface UrlField {
   readonly segment: string
   /** Whether Vonage uses the response body of this callback as an NCCO, for this action. */
   readonly returnsNcco: (action: Record<string, unknown>) => boolean
+  /** The kind of webhook payload Vonage sends to this callback (a `parseWebhook` kind: `input`, `record`, ...). */
+  readonly payload?: string
 }
 
 /** Everything shared code needs to know about one NCCO action; no code elsewhere switches on the name. */
@@ -26,6 +28,11 @@ export interface ActionDefinition<S extends TSchema = TSchema> {
   /** The call never returns from it, so later actions never run (conversation, transfer). */
   readonly terminal?: boolean
   /**
+   * Vonage goes on with the next action once it ends, even when it awaited a callback (a connect whose other leg hangs
+   * up): a server that wants to be told then puts a `notify` after it.
+   */
+  readonly resumes?: boolean
+  /**
    * Rules across the action's own fields; paths are relative to the action. They also run on actions that failed
    * the schema (so one pass reports every problem), so they must read fields defensively.
    */
@@ -37,12 +44,13 @@ export function defineAction<S extends TSchema>(definition: ActionDefinition<S>)
   return Object.freeze(definition)
 }
 
-/** Declares the usual `eventUrl` callback of an action. */
-export function eventUrlField(segment: string, returnsNcco: boolean | ((action: Record<string, unknown>) => boolean) = false): UrlField {
+/** Declares the usual `eventUrl` callback of an action: its route segment, the payload it receives, and whether its answer is an NCCO. */
+export function eventUrlField(segment: string, payload: string, returnsNcco: boolean | ((action: Record<string, unknown>) => boolean) = false): UrlField {
   return {
     path: ['eventUrl'],
     role: 'callback',
     segment,
+    payload,
     returnsNcco: typeof returnsNcco === 'function' ? returnsNcco : () => returnsNcco,
   }
 }

@@ -14,6 +14,7 @@ export type NccoIssueCode =
   | 'barge_in'
   | 'unreachable'
   | 'ignored'
+  | 'quoted_value'
 
 /** A path into an NCCO: the action index first, then keys and array indexes. */
 export type NccoPath = readonly (string | number)[]

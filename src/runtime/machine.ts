@@ -2,22 +2,22 @@ import { assign, createActor, setup, type AnyActorScope, type AnyMachineSnapshot
 import { chooseBranch, isTimeout } from '../dsl/match.js'
 import type { FlowDefinition, InputResult, StepDefinition } from '../dsl/types.js'
 
-/** What the machine of a call holds: the flow's context and the caller's last input. JSON data only. */
+/** What the machine of a call holds: the flow's context, the caller's last input and where it was asked. JSON data only. */
 export interface MachineContext {
   readonly ctx: Record<string, unknown>
   readonly input?: InputResult
+  /** The step whose input the caller answered last: where `retry()` goes back to. */
+  readonly asked?: string
+  /** How many times `retry()` sent the call back; absent for none. */
+  readonly retries?: number
 }
 
 /** Events a call's machine takes. Lowercase and dotted, as xstate v5 names them. */
 export type FlowEvent =
   | { type: 'input.received'; input: InputResult }
   | { type: 'connect.failed'; status: string }
-  | { type: 'step.next'; target: string }
+  | { type: 'step.next'; target: string; retry?: boolean }
   | { type: 'context.patch'; patch: Record<string, unknown> }
-  | { type: 'call.ended' }
-
-/** The state name a call is in once it has ended. */
-export const ENDED = '#ended'
 
 /** The persisted form of a call's machine: its step and context. */
 export interface PersistedState {
@@ -26,7 +26,7 @@ export interface PersistedState {
 }
 
 function inputTransitions(step: StepDefinition) {
-  const reenter = (target: string) => ({ target, reenter: true, actions: 'storeInput' as const })
+  const reenter = (target: string) => ({ target, reenter: true, actions: { type: 'storeInput' as const, params: { step: step.name } } })
   return [
     ...step.branches.map((branch, index) => ({ guard: { type: 'branch' as const, params: { step: step.name, index } }, ...reenter(branch.target) })),
     ...(step.onTimeout === undefined ? [] : [{ guard: 'timedOut' as const, ...reenter(step.onTimeout) }]),
@@ -34,8 +34,16 @@ function inputTransitions(step: StepDefinition) {
   ]
 }
 
+/** The steps a step's `step.next` may go to: its goto's targets, or for a retry any step (the question asked) and `then`. */
+function nextTargets(step: StepDefinition, names: readonly string[]): readonly string[] {
+  if (step.next === undefined) return []
+  if (step.next.kind === 'static') return [step.next.target]
+  if (step.next.kind === 'dynamic') return step.next.targets
+  return names
+}
+
 /**
- * Compiles a flow into an xstate machine: one state per step plus a final `ended`. Guards are named implementations
+ * Compiles a flow into an xstate machine: one state per step (a call that ended keeps its last step; the record says it ended). Guards are named implementations
  * (so snapshots persist as plain JSON); the runtime advances calls with pure `transition()`.
  */
 export function compileFlow(definition: FlowDefinition) {
@@ -49,7 +57,8 @@ export function compileFlow(definition: FlowDefinition) {
       nextIs: ({ event }, params: { target: string }) => (event as Extract<FlowEvent, { type: 'step.next' }>).target === params.target,
     },
     actions: {
-      storeInput: assign(({ event }) => ({ input: (event as Extract<FlowEvent, { type: 'input.received' }>).input })),
+      storeInput: assign(({ event }, params: { step: string }) => ({ input: (event as Extract<FlowEvent, { type: 'input.received' }>).input, asked: params.step })),
+      countRetry: assign(({ context, event }) => ((event as Extract<FlowEvent, { type: 'step.next' }>).retry === true ? { retries: (context.retries ?? 0) + 1 } : {})),
       applyPatch: assign(({ context, event }) => ({ ctx: { ...context.ctx, ...(event as Extract<FlowEvent, { type: 'context.patch' }>).patch } })),
     },
   }).createMachine({
@@ -58,26 +67,22 @@ export function compileFlow(definition: FlowDefinition) {
     initial: definition.initial,
     on: {
       'context.patch': { actions: 'applyPatch' },
-      'call.ended': { target: ENDED },
     },
-    states: {
-      ...Object.fromEntries(
+    states: Object.fromEntries(
         Object.values(definition.steps).map((step) => {
-          const targets = step.next === undefined ? [] : step.next.kind === 'static' ? [step.next.target] : step.next.targets
+          const targets = nextTargets(step, Object.keys(definition.steps))
           return [
             step.name,
             {
               on: {
                 'input.received': inputTransitions(step),
                 ...(step.onFailure === undefined ? {} : { 'connect.failed': { target: step.onFailure } }),
-                'step.next': targets.map((target) => ({ guard: { type: 'nextIs' as const, params: { target } }, target, reenter: true })),
+                'step.next': targets.map((target) => ({ guard: { type: 'nextIs' as const, params: { target } }, target, reenter: true, actions: 'countRetry' as const })),
               },
             },
           ]
         }),
       ),
-      ended: { id: 'ended', type: 'final' as const },
-    },
   })
 
   // xstate's `transition()` builds a throw-away actor (and computes the initial state) on every call: ~60 µs here.

@@ -1,14 +1,15 @@
-import type { FlowBuilder } from '../dsl/flow.js'
 import type { FlowDefinition } from '../dsl/types.js'
+import { toFlowDefinition } from '../dsl/flow.js'
+import { errors } from '../errors.js'
 import type { CallRecord } from '../runtime/call-record.js'
-import type { CallTtl } from '../runtime/runtime.js'
 import type { CallStore } from '../runtime/store/index.js'
+import type { CallTtl } from '../runtime/transaction.js'
 import type { SignatureOptions } from './signature.js'
 
 /** Options of the nccoflow fastify plugin; the `nccoflow` command reads the same from the environment. */
 export interface NccoflowOptions {
-  /** The flows to serve: builders from `flow()` or their definitions. */
-  readonly flows: readonly (FlowBuilder<Record<string, unknown>> | FlowDefinition)[]
+  /** The flows to serve: flows from `flow()` or their definitions. */
+  readonly flows: readonly ({ toDefinition(): FlowDefinition } | FlowDefinition)[]
   /** Base of every callback URL (env `PUBLIC_URL`), e.g. `https://ivr.example.com`. Without it the base is taken from each answer request, with a warning. */
   readonly publicUrl?: string
   /** The flow `/answer` serves (env `DEFAULT_FLOW`); default: the only flow, or the one named `default`. */
@@ -25,4 +26,51 @@ export interface NccoflowOptions {
   readonly signature?: SignatureOptions
   /** Addresses and CIDR ranges webhooks may come from (env `ALLOWED_IPS`), IPv4 and IPv6; default any. */
   readonly allowedIps?: readonly string[]
+}
+
+/** The plugin's options once checked, with what follows from them. */
+export interface ResolvedOptions {
+  readonly flows: readonly FlowDefinition[]
+  readonly publicUrl: string | undefined
+  /** Routes are registered under it and callback URLs point under it (fastify's own `prefix` does not apply). */
+  readonly prefix: string
+  /** The flow named by `defaultFlow`, the only flow, or the one named `default`. */
+  readonly defaultFlow: string | undefined
+  /** The flow `/answer` and `/fallback` serve when a request names none: the default flow, or the first. */
+  readonly fallbackFlow: FlowDefinition
+  readonly numbers: Readonly<Record<string, string>>
+}
+
+function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | undefined): string | undefined {
+  if (wanted !== undefined) {
+    if (!flows.some((f) => f.name === wanted)) throw new errors.FLOW_UNKNOWN.Error(wanted, `the flows are ${flows.map((f) => f.name).join(', ')}`)
+    return wanted
+  }
+  if (flows.length === 1) return flows[0]?.name
+  return flows.find((f) => f.name === 'default')?.name
+}
+
+/** Checks the plugin's options, so a bad configuration fails `ready()` with a coded error naming the option. */
+export function resolveOptions(options: NccoflowOptions): ResolvedOptions {
+  if (!Array.isArray(options.flows) || options.flows.length === 0) throw new errors.FLOW_UNKNOWN.Error('(none)', 'pass at least one flow in options.flows')
+  // A definition written as data gets the flow's checks too: its fallback is sent as it is, so it must be valid (rule 7).
+  const flows = options.flows.map((f) => toFlowDefinition(f))
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
+    throw new errors.OPTIONS_INVALID.Error('publicUrl', `it must be an absolute http(s) URL, got "${options.publicUrl}"`)
+  }
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '')
+  if (prefix !== '' && !/^\/[^/]/.test(prefix)) throw new errors.OPTIONS_INVALID.Error('prefix', `it must start with "/", got "${options.prefix}"`)
+  const defaultFlow = pickDefaultFlow(flows, options.defaultFlow)
+  const numbers = options.numbers ?? {}
+  for (const [number, name] of Object.entries(numbers)) {
+    if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(name, `numbers maps ${number} to it; the flows are ${flows.map((f) => f.name).join(', ')}`)
+  }
+  return {
+    flows,
+    publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+    prefix,
+    defaultFlow,
+    fallbackFlow: flows.find((f) => f.name === defaultFlow) ?? (flows[0] as FlowDefinition),
+    numbers,
+  }
 }

@@ -38,9 +38,11 @@ const DEFAULT_CONFIDENCE = 0.9
 
 function dtmfResult(input: CallerInput, settings: InputSettings): WebhookBody {
   if (input.kind === 'dtmf') {
+    // With submitOnHash, the # that ends the input is not in `digits` (Vonage: "1234#" is received as "1234").
     const submitted = settings.dtmf?.submitOnHash === true && input.digits.endsWith('#')
-    const full = input.digits.length >= (settings.dtmf?.maxDigits ?? DEFAULT_MAX_DIGITS)
-    return { digits: input.digits, timed_out: !submitted && !full }
+    const digits = submitted ? input.digits.slice(0, -1) : input.digits
+    const full = digits.length >= (settings.dtmf?.maxDigits ?? DEFAULT_MAX_DIGITS)
+    return { digits, timed_out: !submitted && !full }
   }
   if (input.kind === 'speech') return { digits: null, timed_out: false }
   return { digits: '', timed_out: true }
@@ -121,6 +123,11 @@ export function recordPayload(ids: CallIds, times: { start: string; end: string 
     timestamp,
     ...extra,
   }
+}
+
+/** The result of a `pay` action, as Vonage posts it to the action's eventUrl (reference §1.11). */
+export function paymentPayload(ids: CallIds, status: 'success' | 'failure', timestamp: string, extra: WebhookBody = {}): WebhookBody {
+  return { from: ids.from, to: ids.to, uuid: ids.uuid, conversation_uuid: ids.conversationUuid, status, timestamp, ...extra }
 }
 
 /** The notify webhook: the action's `payload`, the conversation's id and a timestamp. */

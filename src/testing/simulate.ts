@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { validateNcco, type Ncco, type NccoAction } from '../ncco/index.js'
+import type { Flow } from '../dsl/flow.js'
 import type { CallRecord, HistoryEntry } from '../runtime/call-record.js'
+import { connectFailureStatuses, isConnectFailure, isTerminalStatus, type ConnectFailureStatus } from '../webhooks/statuses.js'
 import type { CallStore } from '../runtime/store/index.js'
 import {
   callbackOf, describe, emptyCursor, firstWait, locate, passAfter, passTo, replace, reported, type Located, type NccoCursor,
 } from './cursor.js'
 import {
-  answerPayload, callEventPayload, inputPayload, legEventPayload, notifyPayload, recordPayload, toQueryString,
+  answerPayload, callEventPayload, inputPayload, legEventPayload, notifyPayload, paymentPayload, recordPayload, toQueryString,
   type CallIds, type CallerInput, type InputSettings, type SpeechAlternative, type WebhookBody,
 } from './payloads.js'
 
@@ -34,8 +36,11 @@ export interface SimulatorApp {
 
 /** Options of {@link simulateCall}. */
 export interface SimulateOptions {
-  /** The flow to call through its own answer URL, `/flows/<flow>/answer`; default: `/answer`, where the server picks the flow by `to`. */
-  readonly flow?: string
+  /**
+   * The flow to call through its own answer URL, `/flows/<flow>/answer`: its name, or the flow itself (then the call's
+   * `context` and `step` have the flow's types); default: `/answer`, where the server picks the flow by `to`.
+   */
+  readonly flow?: string | { readonly name: string }
   /** The caller's number; default `447700900123`. */
   readonly from?: string
   /** The number called; default `447700900000`. */
@@ -71,7 +76,7 @@ export interface SimulatedRequest {
 }
 
 /** Statuses `connectFails()` sends: the ones that make Vonage give up on a connect. */
-export type ConnectFailure = 'unanswered' | 'busy' | 'timeout' | 'failed' | 'rejected' | 'cancelled'
+export type ConnectFailure = ConnectFailureStatus
 
 /**
  * A call played against the server as Vonage would play it. Each method sends the webhook Vonage would send to the URL
@@ -79,7 +84,7 @@ export type ConnectFailure = 'unanswered' | 'busy' | 'timeout' | 'failed' | 'rej
  * The call's step, context, history and `ended` are read from the store after each webhook, once the flow's handlers
  * have run; they are plain properties, current as soon as the method's promise resolves.
  */
-export interface SimulatedCall {
+export interface SimulatedCall<C = Readonly<Record<string, unknown>>, N extends string = string> {
   /** The call's leg uuid (the key of its record in the store). */
   readonly uuid: string
   /** The conversation's uuid, shared by the legs connects create. */
@@ -93,9 +98,11 @@ export interface SimulatedCall {
   /** The actions of `ncco` Vonage has not finished yet: the one it waits at and those after it. */
   readonly remaining: Ncco
   /** The step the call is in, as stored; undefined before `answer()` or when the server does not know the call. */
-  readonly step: string | undefined
+  readonly step: N | undefined
   /** The flow's context, as stored. */
-  readonly context: Readonly<Record<string, unknown>> | undefined
+  readonly context: Readonly<C> | undefined
+  /** How many times the flow's `retry()` has sent the caller back, as stored. */
+  readonly retries: number
   /** The call's stored history (every distinct event with its timestamp). */
   readonly history: readonly HistoryEntry[]
   /** Whether the server has recorded the end of the call. */
@@ -108,7 +115,7 @@ export interface SimulatedCall {
   readonly legs: readonly string[]
   /** The caller calls in: Vonage fetches the answer URL (GET by default); resolves to the first NCCO. */
   answer(extra?: WebhookBody): Promise<Ncco | undefined>
-  /** The caller presses keys at the input Vonage waits on. */
+  /** The caller presses keys at the input Vonage waits on; with `submitOnHash`, a last `#` ends the input and is not sent in `digits`, as Vonage does. */
   press(digits: string): Promise<Ncco | undefined>
   /** The caller speaks at the input Vonage waits on: one text, or several hypotheses with their confidence. */
   say(speech: string | readonly SpeechAlternative[]): Promise<Ncco | undefined>
@@ -122,6 +129,8 @@ export interface SimulatedCall {
   recordingDone(payload?: WebhookBody): Promise<Ncco | undefined>
   /** Vonage reaches the pending notify action and posts its payload. */
   notified(): Promise<Ncco | undefined>
+  /** The pending pay action finishes: Vonage posts the payment result (`success` or `failure`). */
+  paymentDone(status: 'success' | 'failure', extra?: WebhookBody): Promise<Ncco | undefined>
   /** A status event of the call's own leg, sent to the application's event URL. */
   event(status: string, extra?: WebhookBody): Promise<Ncco | undefined>
   /** The caller hangs up: `completed` (disconnected by the user) to the event URL. The action Vonage waited at may still call back late. */
@@ -133,9 +142,6 @@ export interface SimulatedCall {
   /** Reads the call's record from the store again (after a test changed it, or effects it did not wait for). */
   refresh(): Promise<void>
 }
-
-const CALL_ENDS: ReadonlySet<string> = new Set(['completed', 'rejected', 'failed', 'busy', 'unanswered', 'timeout', 'cancelled'])
-const CONNECT_FAILURES: ReadonlySet<string> = new Set(['unanswered', 'busy', 'timeout', 'failed', 'rejected', 'cancelled'])
 
 interface Outgoing {
   readonly method: WebhookMethod
@@ -219,6 +225,10 @@ class CallSimulator implements SimulatedCall {
     return this.#record?.state.context.ctx
   }
 
+  get retries(): number {
+    return this.#record?.state.context.retries ?? 0
+  }
+
   get history(): readonly HistoryEntry[] {
     return this.#record?.history ?? []
   }
@@ -273,7 +283,7 @@ class CallSimulator implements SimulatedCall {
   }
 
   async connectFails(status: ConnectFailure, extra?: WebhookBody): Promise<Ncco | undefined> {
-    if (!CONNECT_FAILURES.has(status)) fail(`connectFails() takes ${[...CONNECT_FAILURES].join(', ')}; got ${JSON.stringify(status)}: use connectEvent() for other statuses`)
+    if (!isConnectFailure(status)) fail(`connectFails() takes ${connectFailureStatuses.join(', ')}; got ${JSON.stringify(status)}: use connectEvent() for other statuses`)
     return this.connectEvent(status, extra)
   }
 
@@ -285,7 +295,7 @@ class CallSimulator implements SimulatedCall {
     this.#legs.set(at.action, leg)
     const payload = legEventPayload(this.#ids, { uuid: leg, from: action.from, to: endpoint?.number ?? endpoint?.uri ?? endpoint?.user }, status, this.#timestamp(), extra)
     // A leg that ended (failed, or hung up after talking) lets Vonage carry on after the connect; otherwise it stays there.
-    return this.#callback(at, payload, CALL_ENDS.has(status))
+    return this.#callback(at, payload, isTerminalStatus(status))
   }
 
   async recordingDone(payload?: WebhookBody): Promise<Ncco | undefined> {
@@ -293,6 +303,11 @@ class CallSimulator implements SimulatedCall {
     const start = new Date(this.#time).toISOString()
     const timestamp = this.#timestamp()
     return this.#callback(at, recordPayload(this.#ids, { start, end: timestamp }, timestamp, payload), true)
+  }
+
+  async paymentDone(status: 'success' | 'failure', extra?: WebhookBody): Promise<Ncco | undefined> {
+    const at = this.#find('pay', 'paymentDone')
+    return this.#callback(at, paymentPayload(this.#ids, status, this.#timestamp(), extra), true)
   }
 
   async notified(): Promise<Ncco | undefined> {
@@ -347,6 +362,9 @@ class CallSimulator implements SimulatedCall {
     // The input passed validation, so it has its `type`.
     const settings = at.action as unknown as InputSettings
     if (needs !== undefined && !settings.type.includes(needs)) fail(`${verb}() needs an input that takes ${needs}, but the ${describe(at)} takes ${settings.type.join(' and ')}`)
+    if (input.kind === 'dtmf' && settings.dtmf?.submitOnHash === true && /#./.test(input.digits)) {
+      fail(`${verb}(${JSON.stringify(input.digits)}): the ${describe(at)} submits on #, so keys after the # reach what comes next: press them in another call`)
+    }
     return this.#callback(at, inputPayload(this.#ids, settings, input, this.#timestamp()), true)
   }
 
@@ -373,7 +391,7 @@ class CallSimulator implements SimulatedCall {
     const timestamp = this.#timestamp()
     const request = outgoing(this.#options.eventMethod ?? 'POST', this.#options.eventUrl ?? '/event', callEventPayload(this.#ids, status, timestamp, extra(timestamp)), false)
     return this.#exchange(request, (from) => {
-      if (!CALL_ENDS.has(status)) return from
+      if (!isTerminalStatus(status)) return from
       // The call is over and nothing after runs; what Vonage passed and the action it waited at may still call back.
       const wait = firstWait(from)
       const passed = passTo(from, wait === undefined ? from.ncco.length : wait.index + 1)
@@ -438,11 +456,14 @@ class CallSimulator implements SimulatedCall {
  * const ncco = await call.press('1')
  * console.log(call.step, call.context, ncco)
  */
+export function simulateCall<C extends Record<string, unknown>, N extends string>(app: SimulatorApp, options: SimulateOptions & { readonly flow: Flow<C, N> }): SimulatedCall<C, N>
+export function simulateCall(app: SimulatorApp, options?: SimulateOptions): SimulatedCall
 export function simulateCall(app: SimulatorApp, options: SimulateOptions = {}): SimulatedCall {
   const runtime = (app as Partial<SimulatorApp>).nccoflow?.runtime
   if (runtime === undefined) fail('the app has no nccoflow runtime: pass a server built with buildServer(), or one that registered the nccoflow plugin')
-  if (options.flow !== undefined && !runtime.flows.has(options.flow)) {
-    fail(`unknown flow ${JSON.stringify(options.flow)}: the app serves ${[...runtime.flows.keys()].map((f) => JSON.stringify(f)).join(', ')}`)
+  const flow = typeof options.flow === 'object' ? options.flow.name : options.flow
+  if (flow !== undefined && !runtime.flows.has(flow)) {
+    fail(`unknown flow ${JSON.stringify(flow)}: the app serves ${[...runtime.flows.keys()].map((f) => JSON.stringify(f)).join(', ')}`)
   }
-  return new CallSimulator(app, options)
+  return new CallSimulator(app, { ...options, ...(flow === undefined ? {} : { flow }) })
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { IdSchema, JsonObjectSchema, knownOr, lenient, ShortStringSchema } from './fields.js'
+import { AddressSchema, IdSchema, JsonObjectSchema, knownOr, lenient } from './fields.js'
 
 // Answer webhook (reference §2.1): GET query by default, POST JSON when the application asks for it.
 
@@ -19,8 +19,8 @@ export const AnswerWebhookSchema = Type.Object({
   uuid: IdSchema,
   // Always sent by Vonage; optional here so that an answer without it still reaches the flow (the call is keyed by uuid).
   conversation_uuid: Type.Optional(IdSchema),
-  to: Type.Optional(ShortStringSchema),
-  from: Type.Optional(ShortStringSchema),
+  to: Type.Optional(AddressSchema),
+  from: Type.Optional(AddressSchema),
   from_user: Type.Optional(Type.String()),
   region_url: Type.Optional(Type.String()),
   endpoint_type: Type.Optional(knownOr(endpointTypes)),

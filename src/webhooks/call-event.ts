@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { compact, IdSchema, isObject, JsonObjectSchema, knownOr, lenient, nonNull, NullableStringSchema, NumberLikeSchema, requireOneOf, ShortStringSchema, TimestampSchema, toNumber } from './fields.js'
+import { AddressSchema, compact, IdSchema, isObject, JsonObjectSchema, knownOr, lenient, nonNull, NullableStringSchema, NumberLikeSchema, requireOneOf, TimestampSchema, toNumber } from './fields.js'
 
 // Call status events (reference §2.2, §2.3): one schema for every status, plus the `transcribed` event,
 // which carries `status` but belongs to a recording and has no leg `uuid`.
@@ -27,8 +27,8 @@ export const CallStatusWebhookSchema = Type.Object({
   uuid: Type.Optional(IdSchema),
   call_uuid: Type.Optional(IdSchema),
   conversation_uuid: Type.Optional(IdSchema),
-  from: Type.Optional(ShortStringSchema),
-  to: Type.Optional(ShortStringSchema),
+  from: Type.Optional(AddressSchema),
+  to: Type.Optional(AddressSchema),
   direction: Type.Optional(knownOr(['inbound', 'outbound'])),
   timestamp: Type.Optional(TimestampSchema),
   detail: Type.Optional(knownOr(callStatusDetails)),

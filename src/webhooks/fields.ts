@@ -10,8 +10,11 @@ export const lenient = { additionalProperties: true } as const
 /** A Vonage identifier (`uuid`, `conversation_uuid`, `call_uuid`, `recording_uuid`): a non-empty string. */
 export const IdSchema = Type.String({ minLength: 1, maxLength: 256 })
 
-/** A string that holds a decimal number, or the empty string a query string sends for a null. */
-export const NumericStringSchema = Type.String({ pattern: '^(-?[0-9]+(\\.[0-9]+)?)?$', description: 'a numeric string' })
+/**
+ * A string that holds a decimal number (`"7"`, `"0.00450000"`, and `".91"` as speech confidences come), or the empty
+ * string a query string sends for a null.
+ */
+export const NumericStringSchema = Type.String({ pattern: '^(-?([0-9]+(\\.[0-9]+)?|\\.[0-9]+))?$', description: 'a numeric string' })
 
 // Null comes first in these unions: a validator that coerces types (fastify's ajv does) tries members in
 // order and would otherwise turn null into 0 or ''.
@@ -69,5 +72,8 @@ export function compact<T extends object>(value: T): T {
 /** A timestamp as Vonage sends it (ISO 8601); bounded, since it is kept in the call's history. */
 export const TimestampSchema = Type.String({ maxLength: 64 })
 
-/** A short text field kept with the call (`from`, `to`): bounded so a hostile payload cannot grow the store. */
-export const ShortStringSchema = Type.String({ maxLength: 256 })
+/**
+ * Who a leg is from or to: a phone number, but also `"Unknown"`, a Client SDK user name (`"Alice"`), a SIP URI or a
+ * WebSocket URI with its query (`"wss://…?token=…"`). Kept with the call, so bounded, at the length of a long URL.
+ */
+export const AddressSchema = Type.String({ maxLength: 2048 })

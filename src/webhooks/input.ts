@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { compileWebhookSchema } from './check.js'
 import type { WebhookDefinition } from './check.js'
-import { BooleanLikeSchema, compact, IdSchema, knownOr, lenient, NullableStringSchema, NumberLikeSchema, requireOneOf, ShortStringSchema, TimestampSchema, toBoolean, toNumber } from './fields.js'
+import { AddressSchema, BooleanLikeSchema, compact, IdSchema, knownOr, lenient, NullableStringSchema, NumberLikeSchema, requireOneOf, TimestampSchema, toBoolean, toNumber } from './fields.js'
 
 // Input webhook (reference §2.4): DTMF and speech results. A GET query carries `dtmf` and `speech` as
 // JSON text; the very old format sent `dtmf` as a digit string with `timed_out` at the top level.
@@ -40,8 +40,8 @@ export const SpeechSchema = Type.Object({
 export const InputWebhookSchema = Type.Object({
   uuid: Type.Optional(IdSchema),
   conversation_uuid: Type.Optional(IdSchema),
-  from: Type.Optional(ShortStringSchema),
-  to: Type.Optional(ShortStringSchema),
+  from: Type.Optional(AddressSchema),
+  to: Type.Optional(AddressSchema),
   timestamp: Type.Optional(TimestampSchema),
   dtmf: Type.Optional(Type.Union([DtmfResultSchema, DtmfDigitsSchema])),
   speech: Type.Optional(SpeechSchema),

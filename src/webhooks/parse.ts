@@ -15,6 +15,8 @@ import { InputWebhookSchema, inputWebhook } from './input.js'
 import type { NormalizedInput } from './input.js'
 import { NotifyWebhookSchema, notifyWebhook } from './notify.js'
 import type { NormalizedNotify } from './notify.js'
+import { PaymentWebhookSchema, paymentWebhook } from './payment.js'
+import type { NormalizedPayment } from './payment.js'
 import { RecordWebhookSchema, recordWebhook } from './record.js'
 import type { NormalizedRecord } from './record.js'
 import { TransferWebhookSchema, transferWebhook } from './transfer.js'
@@ -31,6 +33,7 @@ export interface NormalizedWebhooks {
   record: NormalizedRecord
   error: NormalizedError
   notify: NormalizedNotify
+  payment: NormalizedPayment
   fallback: NormalizedFallback
 }
 
@@ -56,6 +59,7 @@ const definitions: { [K in PayloadKind]: WebhookDefinition<unknown, NormalizedWe
   record: recordWebhook,
   error: errorWebhook,
   notify: notifyWebhook,
+  payment: paymentWebhook,
   fallback: fallbackWebhook,
 }
 
@@ -68,6 +72,7 @@ export const webhookSchemas: { readonly [K in PayloadKind]: TSchema } = {
   record: RecordWebhookSchema,
   error: ErrorWebhookSchema,
   notify: NotifyWebhookSchema,
+  payment: PaymentWebhookSchema,
   fallback: FallbackWebhookSchema,
 }
 

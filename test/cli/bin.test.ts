@@ -58,6 +58,22 @@ t.test('`npm start` runs the nccoflow command from source and serves ivr-menu on
   t.strictSame(JSON.parse(outputs[0] as string).map((a: { action: string }) => a.action), ['talk', 'input'])
   t.strictSame(JSON.parse(outputs[1] as string).map((a: { action: string }) => a.action), ['talk', 'record', 'talk'])
   t.equal(outputs[2], '', 'the event URL answers 204')
+  // The README walks the connect callback of a second call the same way, in its second block.
+  const connectWalk = /## Walk it with curl[\s\S]*?```sh\n[\s\S]*?```[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+  const connectCommands = connectWalk.replace(/\\\n\s*/g, ' ').split('\n').filter((line) => line.startsWith('curl '))
+  t.equal(connectCommands.length, 4, 'the README shows four curl commands for the connect')
+  const [menu, sales, ringing, unanswered] = connectCommands.map((command) => JSON.parse(execFileSync('sh', ['-c', command.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`)], { encoding: 'utf8' })) as unknown)
+  t.strictSame((menu as { action: string }[]).map((a) => a.action), ['talk', 'input'])
+  t.strictSame(sales, [
+    { action: 'talk', text: 'Connecting you to sales.' },
+    { action: 'connect', endpoint: [{ type: 'phone', number: '447700900001' }], eventType: 'synchronous', timeout: 20, eventUrl: [`${base}/flows/ivr-menu/sales/connect`] },
+  ])
+  t.strictSame(ringing, [], 'a ringing leg: carry on')
+  t.strictSame(unanswered, [
+    { action: 'talk', text: 'Please leave a message after the tone, then press hash.' },
+    { action: 'record', beepStart: true, endOnKey: '#', eventUrl: [`${base}/flows/ivr-menu/voicemail/record`] },
+    { action: 'talk', text: 'Thank you for calling Acme. Goodbye.' },
+  ], 'the sales leg unanswered: voicemail')
   // The server's stdout reaches us asynchronously: wait (bounded) for the lines of the answer and the input.
   const linesAbout = () => output.split('\n').filter((line) => line.includes('"bin-1"'))
   for (let waited = 0; waited < 5000 && linesAbout().filter((l) => l.includes('"msg":"webhook"')).length < 2; waited += 50) {

@@ -1,14 +1,27 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { main, processIo, settings, start } from '../../src/cli/main.js'
 import { loadFlows } from '../../src/cli/load-flows.js'
+import { graphLegend } from '../../src/cli/graph-legend.js'
+import { flowToMermaid } from '../../src/dsl/graph.js'
+import ivrMenu from '../../flows/ivr-menu.js'
 import { vonageToken } from '../server/fixtures/vonage-token.js'
 
 const flowsDir = new URL('../../flows', import.meta.url).pathname
 const env = { FLOWS_DIR: flowsDir, DEFAULT_FLOW: 'ivr-menu' }
+
+/** The message JSON.parse gives for a text, as this Node version words it. */
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    return (error as Error).message
+  }
+  throw new Error(`${text} is JSON`)
+}
 
 async function run(argv: string[], environment: Record<string, string> = env) {
   let out = ''
@@ -48,18 +61,94 @@ t.test('ncco prints the NCCO a step renders for a sample call', async (t) => {
   ])
   const retry = await run(['ncco', 'ivr-menu', 'retry'])
   t.equal(JSON.parse(retry.out).at(-1).action, 'input', 'steps that await nothing fall through to the next')
-  const missing = await run(['ncco'])
-  t.match(missing, { code: 1, err: /usage: nccoflow ncco <flow> \[step\]/ })
-  const unknownStep = await run(['ncco', 'ivr-menu', 'nope'])
-  t.match(unknownStep, { code: 1, err: /Flow "ivr-menu" has no step named "nope"/ })
 })
 
-t.test('graph prints a Mermaid diagram', async (t) => {
-  const { code, out } = await run(['graph', 'survey'])
+t.test('ncco takes the sample call\'s numbers and context; bad arguments say what is wrong', async (t) => {
+  const survey = (argv: string[]) => run(['ncco', 'survey', ...argv], { ...env, PUBLIC_URL: 'https://ivr.test' })
+  t.strictSame(JSON.parse((await survey(['thanks'])).out), [{ action: 'talk', text: 'You rated us 0 out of 5. Thank you, goodbye.' }], 'the flow\'s own context by default')
+  t.strictSame(JSON.parse((await survey(['thanks', '--context', '{"rating":4}'])).out), [{ action: 'talk', text: 'You rated us 4 out of 5. Thank you, goodbye.' }])
+  t.strictSame(JSON.parse((await survey(['--context={"rating":4}', 'thanks'])).out), [{ action: 'talk', text: 'You rated us 4 out of 5. Thank you, goodbye.' }], 'options go anywhere, with = or a space')
+  t.strictSame(await survey(['thanks', '--context', '{"rating":4']), { code: 1, out: '', err: `nccoflow ncco: --context is not JSON (${jsonError('{"rating":4')}): {"rating":4\n` })
+  t.strictSame(await survey(['thanks', '--context', '[4]']), { code: 1, out: '', err: `nccoflow ncco: --context must be a JSON object, like '{"count":2}'; got [4]\n` })
+  t.strictSame(await survey(['thanks', '--context', 'null']), { code: 1, out: '', err: `nccoflow ncco: --context must be a JSON object, like '{"count":2}'; got null\n` })
+  t.match(await survey(['thanks', '--form', '447700900555']), { code: 1, out: '', err: /^nccoflow ncco: Unknown option '--form'.*; usage: nccoflow ncco <flow> \[step\] \[--from <number>\] \[--to <number>\] \[--context <json>\]\n$/ })
+  t.strictSame(await survey(['thanks', 'word']), { code: 1, out: '', err: 'nccoflow ncco: unexpected argument "word"; usage: nccoflow ncco <flow> [step] [--from <number>] [--to <number>] [--context <json>]\n' })
+})
+
+t.test('ncco and graph name the flows and steps there are when one is missing', async (t) => {
+  const names = (await loadFlows(flowsDir)).map((f) => f.name).join(', ')
+  const steps = Object.keys(ivrMenu.toDefinition().steps).join(', ')
+  t.strictSame(await run(['ncco']), { code: 1, out: '', err: `nccoflow ncco: usage: nccoflow ncco <flow> [step] [--from <number>] [--to <number>] [--context <json>]; flows: ${names}\n` })
+  t.strictSame(await run(['ncco', 'nope']), { code: 1, out: '', err: `nccoflow ncco: No flow named "nope": the flows are ${names}\n` })
+  t.strictSame(await run(['ncco', 'ivr-menu', 'nope']), { code: 1, out: '', err: `nccoflow ncco: Flow "ivr-menu" has no step named "nope": its steps are ${steps}\n` })
+  t.strictSame(await run(['graph']), { code: 1, out: '', err: `nccoflow graph: usage: nccoflow graph <flow>; flows: ${names}\n` })
+  t.strictSame(await run(['graph', 'nope']), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${names}\n` })
+})
+
+t.test('graph prints a Mermaid diagram, and a legend of the labels it uses as Mermaid comments', async (t) => {
+  const { code, out } = await run(['graph', 'ivr-menu'])
   t.equal(code, 0)
-  t.match(out, /^stateDiagram-v2\n {2}\[\*\] --> rating\n/)
-  const unknown = await run(['graph', 'nope'])
-  t.match(unknown, { code: 1, err: /flows: ivr-menu, survey/ })
+  t.equal(out, `${flowToMermaid(ivrMenu.toDefinition())}%% Edge labels (docs/flows.md, "The graph"):
+%%   dtmf 1 / speech sales: a branch (.on); /x/ is a pattern, fn a predicate
+%%   timeout: the caller pressed and said nothing (.onTimeout)
+%%   otherwise: no branch matched, or a timeout when there is no .onTimeout (.otherwise)
+%%   connect failed: the leg of a synchronous connect was not answered, busy, failed... (.onFailure)
+%%   next: the step waits for nothing and goes on (.goto)
+%%   retry: back to a question the caller may have come from (.retry), while retries are left
+%%   after N retries: where .retry goes once the call has used its retries
+%%   [*]: the NCCO ends there; Vonage hangs up once the last action is done (after a connect: when the other leg hangs up)
+`)
+  t.match(out, /^stateDiagram-v2\n {2}\[\*\] --> menu\n/)
+  t.equal(graphLegend('stateDiagram-v2\n  [*] --> a\n'), '', 'no labelled edge, no legend')
+})
+
+t.test('a flow added beside the examples: every command works with it, and the tests above do not care', async (t) => {
+  // What a user does: copy the repo's flows and write one more. Inside the package, so `nccoflow` resolves to us.
+  const root = new URL('../../', import.meta.url).pathname
+  mkdirSync(join(root, '.tap'), { recursive: true })
+  const dir = mkdtempSync(join(root, '.tap', 'flows-added-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (const name of readdirSync(flowsDir)) cpSync(join(flowsDir, name), join(dir, name), { recursive: true })
+  const added = `pizza-${basename(dir).slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`
+  writeFileSync(join(dir, `${added}.ts`), `import { flow } from 'nccoflow'
+
+export default flow('${added}', { context: { count: 0 } }).steps({
+  count: (s) => s
+    .talk(({ call }) => \`Hello \${call.from ?? 'there'}. How many pizzas? Press the number, then hash.\`)
+    .input({ type: ['dtmf'], dtmf: { maxDigits: 2, submitOnHash: true } })
+    .on({ dtmf: /^[1-9]$/ }, 'confirm', { update: ({ call }) => ({ count: Number(call.input?.digits) }) })
+    .otherwise('count'),
+  confirm: (s) => s.talk(({ call, context }) => \`You ordered \${context.count} pizzas, delivered to \${call.to ?? 'you'}.\`),
+})
+`)
+  const environment = { FLOWS_DIR: dir, DEFAULT_FLOW: 'ivr-menu', PUBLIC_URL: 'https://ivr.test' }
+  const expected = [...(await loadFlows(flowsDir)).map((f) => f.name), added].sort()
+  const loaded = (await loadFlows(dir)).map((f) => f.name)
+  t.strictSame([...loaded].sort(), expected)
+
+  const routes = await run(['routes'], environment)
+  t.equal(routes.code, 0)
+  t.match(routes.out, new RegExp(`^GET,POST +/flows/${added}/count/input +input +${added} +count$`, 'm'))
+  for (const name of expected) t.match(routes.out, new RegExp(`^GET,POST +/flows/${name}/answer +answer +${name}`, 'm'), `${name} is served`)
+
+  t.strictSame(JSON.parse((await run(['ncco', added, '--from', '447700900555'], environment)).out), [
+    { action: 'talk', text: 'Hello 447700900555. How many pizzas? Press the number, then hash.' },
+    { action: 'input', type: ['dtmf'], dtmf: { maxDigits: 2, submitOnHash: true }, eventUrl: [`https://ivr.test/flows/${added}/count/input`] },
+  ])
+  t.strictSame(JSON.parse((await run(['ncco', added, 'confirm', '--to', '447700900999', '--context', '{"count":3}'], environment)).out), [
+    { action: 'talk', text: 'You ordered 3 pizzas, delivered to 447700900999.' },
+  ])
+  t.strictSame(await run(['graph', added], environment), { code: 0, err: '', out: `stateDiagram-v2
+  [*] --> count
+  count --> confirm: dtmf /^[1-9]$/
+  count --> count: otherwise
+  confirm --> [*]
+%% Edge labels (docs/flows.md, "The graph"):
+%%   dtmf 1 / speech sales: a branch (.on); /x/ is a pattern, fn a predicate
+%%   otherwise: no branch matched, or a timeout when there is no .onTimeout (.otherwise)
+%%   [*]: the NCCO ends there; Vonage hangs up once the last action is done (after a connect: when the other leg hangs up)
+` })
+  t.strictSame(await run(['graph', 'nope'], environment), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${loaded.join(', ')}\n` })
 })
 
 t.test('start listens and serves the default flow; close shuts it down', async (t) => {
@@ -84,7 +173,7 @@ t.test('loading flows: errors name the folder or the flow', async (t) => {
   writeFileSync(join(dir, 'notes.ts'), 'export default 42\n')
   writeFileSync(join(dir, 'a.test.ts'), 'throw new Error("test files are not flows")\n')
   await t.rejects(loadFlows(dir), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /no file in .* has a flow as its default export/ })
-  const source = `import { flow } from '${new URL('../../src/index.ts', import.meta.url).pathname}'\nexport default flow('same').step('a', (s) => s.talk('a'))\n`
+  const source = `import { flow } from '${new URL('../../src/index.ts', import.meta.url).pathname}'\nexport default flow('same').steps({ a: (s) => s.talk('a') })\n`
   writeFileSync(join(dir, 'one.ts'), source)
   const [loaded] = await loadFlows(dir)
   t.equal(loaded?.name, 'same')

@@ -1,19 +1,22 @@
 import t from 'tap'
-import { FlowDefinitionError, errors, flow, isFlow, isNccoflowError, phone, toFlowDefinition } from '../../src/index.js'
+import { stepTargets } from '../../src/dsl/flow.js'
+import { FlowDefinitionError, errors, flow, isFlow, isNccoflowError, phone, toFlowDefinition, type StepDefinition } from '../../src/index.js'
 
-const menu = () => flow('menu', { context: { tries: 0 } })
-  .step('start', (s) => s
+const menu = () => flow('menu', { context: { tries: 0 } }).steps({
+  start: (s) => s
     .talk('Press 1', { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'done')
-    .otherwise('start'))
-  .step('done', (s) => s.talk('Bye'))
+    .otherwise('start'),
+  done: (s) => s.talk('Bye'),
+})
 
-function problems(build: () => { toDefinition(): unknown }): string[] {
+/** The codes and steps of the problems a flow has, as `[code, step]`. */
+function problems(build: () => { toDefinition(): unknown }): [string, string | undefined][] {
   try {
     build().toDefinition()
   } catch (error) {
-    if (error instanceof FlowDefinitionError) return error.problems.map((p) => (p.step === undefined ? p.message : `${p.step}: ${p.message}`))
+    if (error instanceof FlowDefinitionError) return error.problems.map((p) => [p.code, p.step])
     throw error
   }
   return []
@@ -45,71 +48,91 @@ t.test('a flow is plain data underneath', async (t) => {
   t.equal(toFlowDefinition(definition), definition)
 })
 
-t.test('builders are immutable: a flow at module scope can be extended safely', async (t) => {
-  const base = flow('base').step('a', (s) => s.talk('a').goto('b'))
-  const one = base.step('b', (s) => s.talk('one'))
-  const two = base.step('b', (s) => s.talk('two'))
-  t.strictSame(one.toDefinition().steps.b?.ops.map((o) => o.kind === 'action' && o.args[0]), ['one'])
-  t.strictSame(two.toDefinition().steps.b?.ops.map((o) => o.kind === 'action' && o.args[0]), ['two'])
-  t.throws(() => base.toDefinition(), /goes to "b"/, 'the base itself is unchanged: it still lacks b')
-  const shared = flow('s').step('a', (s) => s.talk('a'))
-  t.not(shared.onStatus('*', () => {}), shared)
+t.test('flows are immutable: a flow at module scope is shared safely', async (t) => {
+  const shared = flow('s').steps({ a: (s) => s.talk('a') })
+  const withHandler = shared.onStatus('*', () => {})
+  t.not(withHandler, shared)
   t.strictSame(shared.toDefinition().statusHandlers, [])
+  t.strictSame(withHandler.toDefinition().statusHandlers.map((h) => h.status), ['*'])
+  t.strictSame(shared.stepNames, ['a'])
 })
 
 t.test('options: fallback text or NCCO, budget, status handlers', async (t) => {
   const handler = () => {}
-  const withText = flow('x', { fallback: 'We are sorry.', budgetMs: 100 }).step('a', (s) => s.talk('a')).onStatus(['completed', 'busy'], handler).toDefinition()
+  const withText = flow('x', { fallback: 'We are sorry.', budgetMs: 100 }).steps({ a: (s) => s.talk('a') }).onStatus(['completed', 'busy'], handler).toDefinition()
   t.strictSame(withText.fallback, [{ action: 'talk', text: 'We are sorry.' }])
   t.equal(withText.budgetMs, 100)
   t.strictSame(withText.statusHandlers.map((h) => h.status), ['completed', 'busy'])
-  const withNcco = flow('y', { fallback: [{ action: 'talk', text: 'Sorry', language: 'en-GB' }] }).step('a', (s) => s.talk('a')).toDefinition()
+  const withNcco = flow('y', { fallback: [{ action: 'talk', text: 'Sorry', language: 'en-GB' }] }).steps({ a: (s) => s.talk('a') }).toDefinition()
   t.strictSame(withNcco.fallback, [{ action: 'talk', text: 'Sorry', language: 'en-GB' }])
 })
 
-t.test('mistakes fail when the flow is loaded, naming the flow and the step', async (t) => {
-  t.strictSame(problems(() => flow('empty')), ['a flow needs at least one step'])
-  t.strictSame(problems(() => flow('bad name!').step('a', (s) => s.talk('a'))), ['flow name "bad name!" must be letters, digits, - and _ (it is part of URLs)'])
-  t.strictSame(problems(() => flow('f').step('a b', (s) => s.talk('a'))), ['a b: a step name must be letters, digits, - and _ (it is part of URLs)'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a').goto('a')).step('a', (s) => s.talk('b'))), ['a: is defined twice'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a').goto('nowhere'))), ['a: goes to "nowhere", which is not a step of this flow (steps: a)'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a')).step('b', (s) => s.talk('b'))), ['b: no step goes to it, so no caller can reach it (the flow starts at "a")'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('Press 1', { bargeIn: true }))), ['a: it ends on a talk with bargeIn: true; an input must follow it in the same step'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.input({ type: ['dtmf'] }).talk('after'))),
-    ['a: its input waits for the caller, so it must be the last action of the step; move what follows into the next step'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a').on({ dtmf: '1' }, 'a'))), ['a: on(), otherwise() and onTimeout() need an input as the step\'s last action'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.connect(phone('447700900001')).onFailure('a'))), ['a: onFailure() needs a connect with eventType: \'synchronous\' as the step\'s last action'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.input({ type: ['dtmf'] }).goto('a'))), ['a: goto() cannot follow a step that waits on input; use on() and otherwise()'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.connect(phone('447700900001'), { eventType: 'synchronous' }).goto('a'))), ['a: goto() cannot follow a step that waits on connect; use onFailure()'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.input({ type: ['dtmf'], dtmf: { maxDigits: 25 } }))), ['a: its input: input dtmf.maxDigits must be at most 20 (range 1 to 20), got 25'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a').goto(() => ['x', 'y'].join('')))), ['a: its goto function names no step; list where it can go: .goto(fn, [\'a\', \'b\'])'])
-  t.strictSame(problems(() => flow('f', { fallback: [] }).step('a', (s) => s.talk('a'))), ['fallback NCCO is invalid: an NCCO must hold at least one action'])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.connect({ type: 'phone' } as never))), ['a: its connect: connect endpoint[0].number is required'])
+// The compiler refuses these in TypeScript (test/dsl/typed-flows.test.ts); `as never` writes them as JavaScript would.
+t.test('mistakes fail when the flow is loaded, each with its code and step', async (t) => {
+  t.strictSame(problems(() => flow('empty')), [['no_steps', undefined]])
+  t.equal(flow('empty').name, 'empty')
+  t.strictSame(problems(() => flow('bad name!').steps({ a: (s) => s.talk('a') })), [['invalid_flow_name', undefined]])
+  t.strictSame(problems(() => flow('f').steps({ 'a b': (s) => s.talk('a') })), [['invalid_step_name', 'a b']])
+  t.strictSame(problems(() => flow('f').steps({ 12: (s) => s.talk('b') })), [['invalid_step_name', '12']], 'a step named by a whole number would be reordered by JavaScript')
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').goto('nowhere' as never) })), [['unknown_target', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a'), b: (s) => s.talk('b') })), [['unreachable_step', 'b']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('Press 1', { bargeIn: true }) })), [['barge_in_at_end', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'] }).talk('after') })), [['action_after_wait', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').on({ dtmf: '1' }, 'a') })), [['branch_without_input', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect(phone('447700900001')).onFailure('a') })), [['failure_without_connect', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'] }).goto('a') })), [['goto_after_wait', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'] }).retry({ times: 1, then: 'a' }) })), [['goto_after_wait', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect(phone('447700900001'), { eventType: 'synchronous' }).goto('a') })), [], 'after a connect, goto is where the call goes once the other leg hangs up')
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.input({ type: ['dtmf'], dtmf: { maxDigits: 25 } }) })), [['invalid_action', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').goto((() => 'a') as never) })), [['goto_without_targets', 'a']])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a').retry({ times: -1, then: 'a' }) })), [['invalid_retry', 'a']])
+  t.strictSame(problems(() => flow('f', { fallback: [] }).steps({ a: (s) => s.talk('a') })), [['invalid_fallback', undefined]])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a') }).onStatus('complted' as never, () => {})), [['unknown_status', undefined]])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect({ type: 'phone' } as never) })), [['invalid_action', 'a']])
   const hostile = { get loop(): number { throw new Error('no loop for you') } }
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk('a', hostile))), ['a: its talk cannot be built: no loop for you'])
-  const error = t.throws(() => flow('f').step('a', (s) => s.talk('a').goto('b')).toDefinition()) as FlowDefinitionError
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk('a', hostile) })), [['invalid_action', 'a']])
+  const error = t.throws(() => flow('f').steps({ a: (s) => s.talk('a').goto('b' as never) }).toDefinition()) as FlowDefinitionError
   t.ok(isNccoflowError(error, errors.FLOW_INVALID.code))
   t.equal(error.flow, 'f')
+  t.strictSame(error.problems, [{ code: 'unknown_target', step: 'a', message: 'goes to "b", which is not a step of this flow (steps: a)' }])
   t.equal(error.message, 'Flow "f" cannot run: step "a": goes to "b", which is not a step of this flow (steps: a)')
 })
 
-t.test('goto functions: targets are the step names written in them, or the ones listed', async (t) => {
-  const inferred = flow('f', { context: { n: 0 } })
-    .step('a', (s) => s.talk('a').goto(({ context }) => (context.n > 1 ? 'c' : "b")))
-    .step('b', (s) => s.talk('b'))
-    .step('c', (s) => s.talk('c'))
-    .toDefinition()
-  t.match(inferred.steps.a?.next, { kind: 'dynamic', targets: ['b', 'c'] })
-  const listed = flow('g')
-    .step('a', (s) => s.talk('a').goto(() => String.fromCharCode(98), ['b']))
-    .step('b', (s) => s.talk('b'))
-    .toDefinition()
-  t.match(listed.steps.a?.next, { kind: 'dynamic', targets: ['b'] })
-  t.strictSame(problems(() => flow('h').step('a', (s) => s.talk('a').goto(() => 'b', ['b', 'zz'])).step('b', (s) => s.talk('b'))), ['a: goes to "zz", which is not a step of this flow (steps: a, b)'])
+t.test('a flow written as plain data gets the same checks', async (t) => {
+  const good = flow('plain').steps({ a: (s) => s.talk('a').goto('b'), b: (s) => s.talk('b') }).toDefinition()
+  t.equal(toFlowDefinition({ ...good }).name, 'plain')
+  const error = t.throws(() => toFlowDefinition({ ...good, steps: { a: good.steps.a as StepDefinition } })) as FlowDefinitionError
+  t.strictSame(error.problems.map((p) => [p.code, p.step]), [['unknown_target', 'a']])
+})
+
+t.test('any step name a user can write works, including the names of the machine\'s own states', async (t) => {
+  const definition = flow('names').steps({ ended: (s) => s.talk('a').goto('done'), done: (s) => s.talk('b').goto('final'), final: (s) => s.talk('c') }).toDefinition()
+  t.strictSame(Object.keys(definition.steps), ['ended', 'done', 'final'])
+  t.equal(definition.initial, 'ended')
+})
+
+t.test('goto functions choose among the targets they list', async (t) => {
+  const listed = flow('g', { context: { n: 0 } }).steps({
+    a: (s) => s.talk('a').goto(({ context }) => (context.n > 1 ? 'c' : 'b'), ['b', 'c']),
+    b: (s) => s.talk('b'),
+    c: (s) => s.talk('c'),
+  }).toDefinition()
+  t.match(listed.steps.a?.next, { kind: 'dynamic', targets: ['b', 'c'] })
+  t.strictSame(problems(() => flow('h').steps({ a: (s) => s.talk('a').goto(() => 'b', ['b', 'zz' as never]), b: (s) => s.talk('b') })), [['unknown_target', 'a']])
+})
+
+t.test('retry: back to the question asked, then on; drawn as its way out', async (t) => {
+  const definition = flow('r').steps({
+    ask: (s) => s.input({ type: ['dtmf'] }).on({ dtmf: '1' }, 'done').otherwise('sorry'),
+    sorry: (s) => s.talk('Sorry.').retry({ times: 2, then: 'done' }),
+    done: (s) => s.talk('Bye.'),
+  }).toDefinition()
+  t.strictSame(definition.steps.sorry?.next, { kind: 'retry', times: 2, then: 'done' })
+  t.strictSame(stepTargets(definition.steps.sorry as StepDefinition), [{ target: 'done', label: 'after 2 retries' }])
 })
 
 t.test('actions whose options are functions of the call are checked when rendered, not at load', async (t) => {
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.talk(() => '').input(() => ({ type: ['dtmf'] })).on({ dtmf: '1' }, 'a'))), [])
-  t.strictSame(problems(() => flow('f').step('a', (s) => s.connect(() => phone('1'), () => ({ eventType: 'synchronous' as const })).onFailure('a'))),
-    ['a: onFailure() needs a connect with eventType: \'synchronous\' as the step\'s last action'], 'a connect whose options are computed is not known to be synchronous')
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.talk(() => '').input(() => ({ type: ['dtmf'] })).on({ dtmf: '1' }, 'a') })), [])
+  t.strictSame(problems(() => flow('f').steps({ a: (s) => s.connect(() => phone('1'), () => ({ eventType: 'synchronous' as const })).onFailure('a') })),
+    [['failure_without_connect', 'a']], 'a connect whose options are computed is not known to be synchronous')
 })

@@ -10,8 +10,8 @@ t.test('a flow draws as a Mermaid state diagram with every way out of every step
   menu --> retry: timeout
   menu --> sorry: otherwise
   sorry --> retry: next
-  retry --> menu: next?
-  retry --> goodbye: next?
+  retry --> menu: retry
+  retry --> goodbye: after 2 retries
   sales --> voicemail: connect failed
   sales --> [*]
   voicemail --> goodbye: next
@@ -20,11 +20,31 @@ t.test('a flow draws as a Mermaid state diagram with every way out of every step
 })
 
 t.test('predicate and pattern branches are labelled too', async (t) => {
-  const definition = flow('g')
-    .step('a', (s) => s.input({ type: ['dtmf', 'speech'] }).on({ dtmf: (d) => d.length > 3, speech: /yes/ }, 'b').otherwise('a'))
-    .step('b', (s) => s.input({ type: ['speech'] }).on({ speech: (text) => text === 'no' }, 'c').otherwise('b'))
-    .step('c', (s) => s.talk('c'))
+  const definition = flow('g').steps({
+    a: (s) => s.input({ type: ['dtmf', 'speech'] }).on({ dtmf: (d) => d.length > 3, speech: /yes/ }, 'b').otherwise('a'),
+    b: (s) => s.input({ type: ['speech'] }).on({ speech: (text) => text === 'no' }, 'c').otherwise('b'),
+    c: (s) => s.talk('c'),
+  })
     .toDefinition()
   t.match(flowToMermaid(definition), '  a --> b: dtmf fn or speech /yes/\n')
   t.match(flowToMermaid(definition), '  b --> c: speech fn\n')
+})
+
+t.test('a retry is drawn back to each question that can lead to it, and on to where it gives up', async (t) => {
+  const definition = flow('r').steps({
+    first: (s) => s.input({ type: ['dtmf'] }).on({ dtmf: '1' }, 'second').otherwise('sorry'),
+    second: (s) => s.input({ type: ['dtmf'] }).on({ dtmf: '2' }, 'done').otherwise('done'),
+    sorry: (s) => s.talk('Sorry.').retry({ times: 1, then: 'done' }),
+    done: (s) => s.talk('Bye.'),
+  }).toDefinition()
+  t.equal(flowToMermaid(definition), `stateDiagram-v2
+  [*] --> first
+  first --> second: dtmf 1
+  first --> sorry: otherwise
+  second --> done: dtmf 2
+  second --> done: otherwise
+  sorry --> first: retry
+  sorry --> done: after 1 retries
+  done --> [*]
+`, 'second cannot lead to sorry, so no retry goes back to it')
 })

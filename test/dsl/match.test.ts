@@ -1,5 +1,6 @@
 import t from 'tap'
-import { isTimeout, matchesInput, type InputResult } from '../../src/index.js'
+import type { InputResult } from '../../src/index.js'
+import { isTimeout, matchesInput } from '../../src/dsl/match.js'
 
 const digits = (d: string): InputResult => ({ digits: d, speech: [], timedOut: d === '' })
 const said = (...texts: string[]): InputResult => ({ digits: '', speech: texts.map((text) => ({ text, confidence: 0.9 })), timedOut: false })

@@ -1,5 +1,7 @@
 import t from 'tap'
-import { awaitedSegment, awaitsCallback, connect, fillUrls, input, notify, phone, record, renderAction, stream, talk, actionDefinitions, type ActionOp, type StepArgs } from '../../src/index.js'
+import { connect, input, notify, phone, record, stream, talk, type StepArgs } from '../../src/index.js'
+import { awaitedSegment, awaitsCallback, fillUrls, renderAction, type ActionOp } from '../../src/dsl/render.js'
+import { actionDefinitions } from '../../src/ncco/actions/index.js'
 
 const urls = { callback: (segment: string) => `https://ivr.test/flows/f/s/${segment}`, media: (path: string) => `https://ivr.test/flows/f/audio/${path}` }
 const args = { call: { uuid: 'u', flow: 'f', step: 's', from: '447700900123' }, context: { name: 'Ann' }, log: { info() {}, warn() {}, error() {} } } as unknown as StepArgs<never>

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { app, flow, phone, step } from '../../src/index.js'
+import { app, flow, phone } from '../../src/index.js'
+import { step } from '../../src/dsl/step.js'
 
 t.test('every NCCO action has a step method; handlers attach to the callbacks Vonage ignores', async (t) => {
   const onRecording = () => {}
@@ -24,8 +25,8 @@ t.test('every NCCO action has a step method; handlers attach to the callbacks Vo
     ['talk', 1, []],
     ['stream', 2, []],
     ['wait', 1, []],
-    ['record', 1, ['record', 'record-transcription']],
-    ['conversation', 1, ['conversation', 'conversation-transcription']],
+    ['record', 1, ['record']],
+    ['conversation', 1, ['conversation']],
     ['transfer', 1, []],
     ['pay', 2, ['pay']],
     ['connect', 1, []],
@@ -35,6 +36,16 @@ t.test('every NCCO action has a step method; handlers attach to the callbacks Vo
   const record = built.ops[5]
   t.equal(record?.kind === 'action' && record.handlers.record, onRecording)
   t.ok(Object.isFrozen(built) && Object.isFrozen(built.ops))
+})
+
+t.test('a recording takes a handler for the recording, or one for each of its callbacks', async (t) => {
+  const onRecording = () => {}
+  const onTranscription = () => {}
+  const handlers = (s: ReturnType<typeof step>) => s.toDefinition().ops.map((o) => (o.kind === 'action' ? o.handlers : {}))
+  t.strictSame(handlers(step('s').record({}, { recording: onRecording, transcription: onTranscription })), [{ record: onRecording, 'record-transcription': onTranscription }])
+  t.strictSame(handlers(step('s').conversation('room', {}, { transcription: onTranscription })), [{ 'conversation-transcription': onTranscription }])
+  t.strictSame(handlers(step('s').notify({ a: 1 }, {}, onRecording)), [{ notify: onRecording }])
+  t.throws(() => step('s').record({}, { recordings: onRecording } as never), { message: 'a handler object takes recording, transcription (functions); got recordings' })
 })
 
 t.test('branches keep their order; the last otherwise, onTimeout, onFailure and goto win', async (t) => {
@@ -63,14 +74,15 @@ t.test('a step builder is immutable', async (t) => {
 })
 
 t.test('steps are usable in a whole flow with every kind of action', async (t) => {
-  const definition = flow('all', { context: { n: 0 } })
-    .step('a', (s) => s
+  const definition = flow('all', { context: { n: 0 } }).steps({
+    a: (s) => s
       .update(({ context }) => ({ n: context.n + 1 }))
       .talk('hi')
       .connect(phone('447700900001'), { eventType: 'synchronous' })
-      .onFailure('b'))
-    .step('b', (s) => s.notify({ step: 'b' }).goto('c'))
-    .step('c', (s) => s.conversation('room'))
+      .onFailure('b'),
+    b: (s) => s.notify({ step: 'b' }).goto('c'),
+    c: (s) => s.conversation('room'),
+  })
     .toDefinition()
   t.strictSame(Object.keys(definition.steps), ['a', 'b', 'c'])
 })

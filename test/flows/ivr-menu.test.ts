@@ -41,10 +41,12 @@ async function start(t: Test, options: Partial<BuildServerOptions> = {}) {
 }
 
 function stored(call: SimulatedCall) {
-  return { step: call.step, context: call.context, ended: call.ended }
+  return { step: call.step, retries: call.retries, ended: call.ended }
 }
 
-const active = (step: string, attempts = 0) => ({ step, context: { attempts }, ended: false })
+const active = (step: string, retries = 0) => ({ step, retries, ended: false })
+/** A call that ended, hung up in `step` (a call keeps the step it was in). */
+const ended = (step: string, retries = 0) => ({ step, retries, ended: true })
 
 t.test('press 1: sales talk and a synchronous connect to the sales number', async (t) => {
   const { app } = await start(t)
@@ -58,7 +60,7 @@ t.test('press 1: sales talk and a synchronous connect to the sales number', asyn
   t.strictSame(stored(call), active('sales'))
   t.strictSame(call.remaining, [sales[1]], 'Vonage stays in the connect while the legs talk')
   t.equal(await call.hangup(), undefined)
-  t.strictSame(stored(call), { step: 'ended', context: { attempts: 0 }, ended: true })
+  t.strictSame(stored(call), ended('sales', 0))
   t.strictSame(call.history.map((h) => h.event), ['answer', 'input', 'connect:ringing', 'connect:answered', 'status:completed'])
   t.ok(call.history.filter((h) => h.event.startsWith('connect:')).every((h) => h.leg === call.legs[0]), 'leg events are kept with their leg')
 })
@@ -80,7 +82,7 @@ for (const status of ['unanswered', 'busy', 'timeout', 'failed', 'rejected'] as 
     const line = logs.find((l) => l.msg === 'new voicemail')
     t.match(line, { recording, from: '447700900222', uuid: call.uuid, flow: 'ivr-menu', step: 'voicemail' }, 'the record handler ran')
     await call.finish()
-    t.strictSame(stored(call), { step: 'ended', context: { attempts: 0 }, ended: true })
+    t.strictSame(stored(call), ended('goodbye', 0))
     t.equal(call.requests.at(-1)?.payload.disconnected_by, 'platform', 'Vonage hung up when the NCCO ran out')
   })
 }
@@ -108,7 +110,7 @@ t.test('press 2: voicemail, then the caller hangs up before the recording arrive
   t.strictSame(await call.press('2'), voicemail)
   t.strictSame(stored(call), active('goodbye'))
   await call.hangup()
-  t.strictSame(stored(call), { step: 'ended', context: { attempts: 0 }, ended: true })
+  t.strictSame(stored(call), ended('goodbye', 0))
   t.equal(await call.recordingDone(), undefined, 'Vonage posts the recording after the call ended')
   t.equal(logs.filter((l) => l.msg === 'new voicemail').length, 1, 'and the handler still runs')
   t.strictSame(call.history.map((h) => h.event), ['answer', 'input', 'status:completed', 'record'])
@@ -141,11 +143,11 @@ t.test('three failed tries in a row: goodbye with no input, and the call ends', 
   t.strictSame(stored(call), active('menu', 1))
   t.strictSame(await call.silence(), menu)
   t.strictSame(stored(call), active('menu', 2))
-  t.strictSame(await call.say('banana'), [sorry, goodbye])
-  t.strictSame(stored(call), active('goodbye', 3))
+  t.strictSame(await call.say('banana'), [sorry, goodbye], 'two retries used: the third miss goes to goodbye')
+  t.strictSame(stored(call), active('goodbye', 2))
   await t.rejects(call.press('1'), { message: 'simulateCall: press() needs a pending input, and there is none: the NCCO Vonage runs is [talk, talk] and it is at [0]' })
   await call.finish()
-  t.strictSame(stored(call), { step: 'ended', context: { attempts: 3 }, ended: true })
+  t.strictSame(stored(call), ended('goodbye', 2))
 })
 
 t.test('hangup ends the call; a late ringing after completed changes nothing', async (t) => {
@@ -155,7 +157,7 @@ t.test('hangup ends the call; a late ringing after completed changes nothing', a
   await call.event('started')
   await call.event('answered')
   await call.hangup()
-  const after = { step: 'ended', context: { attempts: 0 }, ended: true }
+  const after = ended('menu', 0)
   t.strictSame(stored(call), after)
   const record = call.callRecord
   // Sent before completed (its timestamp says so), delivered after it.
@@ -169,7 +171,7 @@ t.test('hangup ends the call; a late ringing after completed changes nothing', a
   t.equal(call.history.length, 5)
 })
 
-t.test('a retried input gets the identical NCCO and the attempts do not advance twice', async (t) => {
+t.test('a retried input gets the identical NCCO and the retries do not advance twice', async (t) => {
   const { app } = await start(t)
   const call = simulateCall(app, { flow: 'ivr-menu' })
   await call.answer()
@@ -193,12 +195,12 @@ t.test('the menu over /answer and the GET form of every webhook', async (t) => {
   t.match(call.requests[1], { method: 'GET', url: /^\/event\?/, statusCode: 204 })
   t.strictSame(await call.press('1'), sales)
   await call.hangup()
-  t.strictSame(stored(call), { step: 'ended', context: { attempts: 0 }, ended: true })
+  t.strictSame(stored(call), ended('sales', 0))
 })
 
 t.test('a retried record webhook runs the voicemail handler once', async (t) => {
   const { app, logs } = await start(t)
-  const call = simulateCall(app, { flow: 'ivr-menu' })
+  const call = simulateCall(app, { flow: menuFlow })
   await call.answer()
   await call.press('2')
   t.equal(await call.recordingDone(), undefined)
@@ -214,9 +216,9 @@ t.test('the caller hangs up while sales rings; the leg is cancelled after the ca
   await call.press('1')
   await call.connectEvent('ringing')
   await call.hangup()
-  t.strictSame(stored(call), { step: 'ended', context: { attempts: 0 }, ended: true })
+  t.strictSame(stored(call), ended('sales', 0))
   t.strictSame(call.remaining, [])
   t.strictSame(await call.connectFails('cancelled'), [], 'no voicemail for a caller who has gone')
-  t.strictSame(stored(call), { step: 'ended', context: { attempts: 0 }, ended: true })
+  t.strictSame(stored(call), ended('sales', 0))
   t.strictSame(call.history.map((h) => h.event), ['answer', 'input', 'connect:ringing', 'status:completed', 'connect:cancelled'])
 })

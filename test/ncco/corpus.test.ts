@@ -27,7 +27,7 @@ interface Fixture<T> {
 
 const CODES = new Set([
   'not_array', 'empty', 'not_object', 'unknown_action', 'missing_field', 'unknown_field', 'invalid_type',
-  'invalid_value', 'out_of_range', 'invalid_url', 'conflict', 'barge_in', 'unreachable',
+  'invalid_value', 'out_of_range', 'invalid_url', 'conflict', 'barge_in', 'unreachable', 'quoted_value',
 ])
 
 function load<T>(kind: 'valid' | 'invalid'): Fixture<T>[] {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { actionDefinitions } from '../../src/index.js'
+import { actionDefinitions } from '../../src/ncco/actions/index.js'
 
 t.test('each action declares its URL fields, and which callbacks answer with an NCCO', async (t) => {
   const table = Object.values(actionDefinitions).map((d) => ({

@@ -16,10 +16,10 @@ t.test('document-level shape', async (t) => {
 })
 
 t.test('schema issues name the field and what is expected', async (t) => {
-  const issues = validateNcco([{ action: 'input', type: ['dtmf'], dtmf: { maxDigits: 21, timeOut: '3' }, eventUrl: url }])
+  const issues = validateNcco([{ action: 'input', type: ['dtmf'], dtmf: { maxDigits: 21, timeOut: 'three' }, eventUrl: url }])
   t.same(brief(issues).sort((a, b) => a.code.localeCompare(b.code)), [e('invalid_type', [0, 'dtmf', 'timeOut']), e('out_of_range', [0, 'dtmf', 'maxDigits'])])
   t.match(issues.find((i) => i.code === 'out_of_range')?.message, 'input dtmf.maxDigits must be at most 20')
-  t.match(issues.find((i) => i.code === 'invalid_type')?.message, 'input dtmf.timeOut must be a whole number, got "3"')
+  t.match(issues.find((i) => i.code === 'invalid_type')?.message, 'input dtmf.timeOut must be a whole number, got "three"')
 })
 
 t.test('missing and unknown fields', async (t) => {
@@ -73,7 +73,10 @@ t.test('bargeIn prompts must reach an input', async (t) => {
 
 t.test('options that cannot be used together', async (t) => {
   t.strictSame(brief(validateNcco([{ action: 'conversation', name: 'c', mute: true, canSpeak: ['a'] }])), [e('conflict', [0, 'mute'])])
-  t.strictSame(brief(validateNcco([{ action: 'transfer', conversationId: 'c', mute: false, canSpeak: [] }])), [e('conflict', [0, 'mute'])])
+  t.strictSame(brief(validateNcco([{ action: 'transfer', conversationId: 'c', mute: true, canSpeak: [] }])), [e('conflict', [0, 'mute'])])
+  t.strictSame(validateNcco([{ action: 'transfer', conversationId: 'c', mute: false, canSpeak: [] }]), [], 'mute: false goes with canSpeak')
+  t.strictSame(validateNcco([{ action: 'conversation', name: 'c', mute: false, canSpeak: ['a'] }]), [], 'mute: false goes with canSpeak')
+  t.strictSame(validateNcco([{ action: 'conversation', name: 'c', mute: true, canHear: ['a'] }]), [], 'canHear is who the leg hears: mute does not touch it')
   t.strictSame(brief(validateNcco([{ action: 'input', type: ['dtmf'], mode: 'asynchronous', dtmf: { maxDigits: 1 } }])), [e('conflict', [0, 'dtmf'])])
   t.strictSame(brief(validateNcco([{ action: 'input', type: ['dtmf', 'speech'], mode: 'asynchronous' }])), [e('conflict', [0, 'mode'])])
   t.strictSame(brief(validateNcco([{ action: 'record', channels: 2 }])), [e('conflict', [0, 'channels'])])

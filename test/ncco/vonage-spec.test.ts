@@ -4,8 +4,9 @@ import addFormats from 'ajv-formats'
 import t from 'tap'
 import { app, ncco, phone, sip, websocket } from '../../src/index.js'
 
-// Vonage's published NCCO JSON Schema (2021, draft-04). Its input shape is obsolete, so input is not checked here.
-const schema = JSON.parse(readFileSync(new URL('../../../shared/reference/vonage-spec/ncco-schema.json', import.meta.url), 'utf8'))
+// Vonage's published NCCO JSON Schema (2021, draft-04), vendored with its MIT notice in test/fixtures/vonage-spec/.
+// Its input shape is obsolete, so input is not checked here.
+const schema = JSON.parse(readFileSync(new URL('../fixtures/vonage-spec/ncco-schema.json', import.meta.url), 'utf8'))
 const ajv = new Ajv.default({ strict: false, allErrors: true })
 addFormats.default(ajv)
 const check = ajv.compile(schema)

@@ -5,7 +5,9 @@ import { flow } from '../../src/dsl/flow.js'
 import { phone, talk } from '../../src/ncco/index.js'
 import type { CallRecord } from '../../src/runtime/call-record.js'
 import { silentLogger, type Logger } from '../../src/runtime/log.js'
-import { CallRuntime, callbackReturnsNcco, type RequestInfo } from '../../src/runtime/runtime.js'
+import { callbackReturnsNcco } from '../../src/runtime/callbacks/index.js'
+import { CallRuntime } from '../../src/runtime/runtime.js'
+import type { RequestInfo } from '../../src/runtime/types.js'
 import { StoreConflictError, createMemoryStore, type CallStore } from '../../src/runtime/store/index.js'
 
 const base = 'https://ivr.test'
@@ -13,37 +15,39 @@ let n = 0
 /** A request with a fresh key, as each distinct webhook has. */
 const req = (key = `key-${(n += 1)}`): RequestInfo => ({ baseUrl: base, key })
 
-const menu = flow('menu', { context: { tries: 0 } })
-  .step('ask', (s) => s
+const menu = flow('menu', { context: { tries: 0 } }).steps({
+  ask: (s) => s
     .talk(({ call }) => `Hello ${call.from ?? 'stranger'}.`, { bargeIn: true })
     .input({ type: ['dtmf', 'speech'], speech: { context: ['yes', 'no'] } })
     .on({ dtmf: '1', speech: 'yes' }, 'yes')
     .onTimeout('silence')
-    .otherwise('ask'))
-  .step('yes', (s) => s
+    .otherwise('ask'),
+  yes: (s) => s
     .talk('Yes.', { bargeIn: true })
     .input({ type: ['dtmf'] })
-    .on({ dtmf: '9' }, 'ask'))
-  .step('silence', (s) => s
+    .on({ dtmf: '9' }, 'ask'),
+  silence: (s) => s
     .update(({ context }) => ({ tries: context.tries + 1 }))
     .talk(({ context }) => `Silence ${context.tries}.`)
     .notify({ waiting: true })
-    .goto(({ context }) => (context.tries > 1 ? 'dial' : 'ask')))
-  .step('dial', (s) => s
+    .goto(({ context }) => (context.tries > 1 ? 'dial' : 'ask'), ['dial', 'ask']),
+  dial: (s) => s
     .talk('Dialling.')
     .connect(phone('447700900001'), { eventType: 'synchronous' })
-    .onFailure('ask'))
+    .onFailure('ask'),
+})
 
-const extras = flow('extras')
-  .step('start', (s) => s
+const extras = flow('extras').steps({
+  start: (s) => s
     .talk('Start.')
     .record({}, async (payload) => {
       await new Promise((resolve) => setTimeout(resolve, 30))
       recorded.push(payload)
     })
     .notify({ a: 1 })
-    .goto('link'))
-  .step('link', (s) => s.talk('Link.').notify({ b: 2 }))
+    .goto('link'),
+  link: (s) => s.talk('Link.').notify({ b: 2 }),
+})
 const recorded: unknown[] = []
 
 /** A logger that keeps every call, to check the runtime's own logger is used when a request brings none. */
@@ -91,7 +95,7 @@ t.test('the runtime\'s logger is used when a request brings none', async (t) => 
   await runtime.callback('menu', 'ask', 'input', { uuid: 'l2', dtmf: { digits: '5' } }, req())
   await runtime.event('call_event', { uuid: 'nobody', status: 'ringing' }, req())
   await runtime.fallback('menu', { uuid: 'l1', reason: 'Socket timeout.' }, req())
-  t.match(lines.find((l) => l.msg?.includes('already answered')), { level: 'info', obj: { uuid: 'l1', flow: 'menu', step: 'ask' } })
+  t.match(lines.find((l) => l.msg?.includes('already answered')), { level: 'debug', obj: { uuid: 'l1', flow: 'menu', step: 'ask' } })
   t.match(lines.find((l) => l.msg?.includes('does not know (expired')), { level: 'warn', obj: { uuid: 'l2', flow: 'menu', step: 'ask', segment: 'input' } })
   t.match(lines.find((l) => l.msg?.includes('event for a call this server does not know')), { level: 'debug', obj: { uuid: 'nobody' } })
   t.match(lines.find((l) => l.msg?.includes('fallback URL')), { level: 'warn', obj: { uuid: 'l1', flow: 'menu', step: 'ask', reason: 'Socket timeout.' } })
@@ -100,11 +104,11 @@ t.test('the runtime\'s logger is used when a request brings none', async (t) => 
 t.test('unknown flows and steps are refused', async (t) => {
   const runtime = new CallRuntime({ flows: [menu.toDefinition()] })
   t.teardown(() => runtime.store.close())
-  await t.rejects(runtime.answer('nope', { uuid: 'u' }, req()), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: /"nope"/ })
+  await t.rejects(runtime.answer('nope', { uuid: 'u' }, req()), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN', message: 'No flow named "nope": the flows are menu' })
   await t.rejects(runtime.callback('nope', 'ask', 'input', { uuid: 'u' }, req()), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN' })
-  await t.rejects(runtime.callback('menu', 'nowhere', 'input', { uuid: 'u' }, req()), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN_STEP', message: 'Flow "menu" has no step named "nowhere"' })
+  await t.rejects(runtime.callback('menu', 'nowhere', 'input', { uuid: 'u' }, req()), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN_STEP', message: `Flow "menu" has no step named "nowhere": its steps are ${Object.keys(menu.toDefinition().steps).join(', ')}` })
   await t.rejects(runtime.preview('nope', undefined, base), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN' })
-  await t.rejects(runtime.preview('menu', 'nowhere', base), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN_STEP', message: 'Flow "menu" has no step named "nowhere"' })
+  await t.rejects(runtime.preview('menu', 'nowhere', base), { code: 'NCCOFLOW_ERR_FLOW_UNKNOWN_STEP', message: `Flow "menu" has no step named "nowhere": its steps are ${Object.keys(menu.toDefinition().steps).join(', ')}` })
 })
 
 t.test('preview renders a step for a sample call and stores nothing', async (t) => {
@@ -143,9 +147,10 @@ t.test('inputs: speech ranked by confidence, empty results dropped, timeouts and
 })
 
 t.test('notify: goto after the payload, [] when the step has nowhere to go, fallback on a bad target', async (t) => {
-  const broken = flow('broken', { context: { to: 'end' } })
-    .step('start', (s) => s.notify({ x: 1 }).goto(({ context }) => (context.to === 'x' ? 'end' : context.to), ['end']))
-    .step('end', (s) => s.talk('End.'))
+  const broken = flow('broken', { context: { to: 'end' } }).steps({
+    start: (s) => s.notify({ x: 1 }).goto(({ context }) => (context.to === 'x' ? 'end' : context.to) as 'end', ['end']),
+    end: (s) => s.talk('End.'),
+  })
   const runtime = new CallRuntime({ flows: [menu.toDefinition(), extras.toDefinition(), broken.toDefinition()] })
   t.teardown(() => runtime.store.close())
   await runtime.answer('menu', { uuid: 'n1', conversation_uuid: 'CON-n1' }, req())
@@ -160,7 +165,7 @@ t.test('notify: goto after the payload, [] when the step has nowhere to go, fall
   const key = req()
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-n2', payload: { b: 2 }, timestamp: '2030-01-01T00:00:00.000Z' }, key), [], 'no goto: carry on')
   const stored = await runtime.store.get('n2')
-  t.same(stored?.value.last, { key: key.key, ncco: [] })
+  t.same(stored?.value.last, { key: key.key, ncco: [], event: 'notify@2030-01-01T00:00:00.000Z@' })
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-n2', payload: { b: 2 }, timestamp: '2030-01-01T00:00:00.000Z' }, key), [], 'a retry: the same []')
   t.equal((await runtime.store.get('n2'))?.version, stored?.version)
 
@@ -175,8 +180,9 @@ t.test('notify: goto after the payload, [] when the step has nowhere to go, fall
 })
 
 t.test('synchronous connect: the call leg, no timestamp, a failure with no onFailure', async (t) => {
-  const noFailure = flow('nofail')
-    .step('dial', (s) => s.talk('Dialling.').connect(phone('447700900001'), { eventType: 'synchronous' }))
+  const noFailure = flow('nofail').steps({
+    dial: (s) => s.talk('Dialling.').connect(phone('447700900001'), { eventType: 'synchronous' }),
+  })
   const runtime = new CallRuntime({ flows: [menu.toDefinition(), noFailure.toDefinition()] })
   t.teardown(() => runtime.store.close())
   await runtime.answer('nofail', { uuid: 'c1', conversation_uuid: 'CON-c1' }, req())
@@ -216,7 +222,7 @@ t.test('an input for a step a call never had an NCCO for gets []', async (t) => 
   t.same(await runtime.answer('extras', { uuid: 's1', conversation_uuid: 'CON-s1' }, req()), extras.toDefinition().fallback)
 })
 
-t.test('events for a call of a flow this runtime no longer serves are kept without running the flow', async (t) => {
+t.test('events for a call of a flow this runtime no longer serves are kept, and end it, without running the flow', async (t) => {
   const store = createMemoryStore<CallRecord>()
   t.teardown(() => store.close())
   const before = new CallRuntime({ flows: [menu.toDefinition()], store })
@@ -224,7 +230,7 @@ t.test('events for a call of a flow this runtime no longer serves are kept witho
   const after = new CallRuntime({ flows: [extras.toDefinition()], store })
   await after.event('call_event', { uuid: 'o1', status: 'completed', timestamp: '2030-01-01T00:00:00.000Z' }, req())
   const record = (await store.get('o1'))?.value
-  t.equal(record?.ended, false, 'no machine to end')
+  t.equal(record?.ended, true, 'the call ends though its flow is gone')
   t.match(record?.history.at(-1), { event: 'status:completed' })
   t.same(await after.fallback('extras', { uuid: 'o1' }, req()), [{ action: 'talk', text: 'Sorry, something went wrong. Goodbye.' }])
   t.same(await after.fallback(undefined, { uuid: 'nobody' }, req()), [{ action: 'talk', text: 'Sorry, something went wrong. Goodbye.' }])
@@ -262,15 +268,16 @@ t.test('a write that conflicts with another instance is retried on the fresh rec
     await inner.put(id, { ...value, history: [...value.history, { event: 'status:answered', at: '2000-01-01T00:00:00.000Z' }] }, current?.version ?? null, 60)
   })
   const runs: number[] = []
-  const counted = flow('counted', { context: { n: 0 } })
-    .step('ask', (s) => s
+  const counted = flow('counted', { context: { n: 0 } }).steps({
+    ask: (s) => s
       .update(({ context }) => {
         runs.push(context.n)
         return { n: context.n + 1 }
       })
       .talk('Again?', { bargeIn: true })
       .input({ type: ['dtmf'] })
-      .otherwise('ask'))
+      .otherwise('ask'),
+  })
   const runtime = new CallRuntime({ flows: [counted.toDefinition()], store, ttl: { activeSeconds: 120, finishedSeconds: 30 } })
   t.teardown(() => runtime.store.close())
   await runtime.answer('counted', { uuid: 'w1', conversation_uuid: 'CON-w1' }, req())

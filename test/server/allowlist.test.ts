@@ -9,7 +9,7 @@ import { buildServer } from '../../src/server/build.js'
 import { level, logSink, testServer, type ServerOptions } from './fixtures/app.js'
 import { SECRET, vonageToken } from './fixtures/vonage-token.js'
 
-const hello = flow('hello').step('hi', (s) => s.talk('Hello.'))
+const hello = flow('hello').steps({ hi: (s) => s.talk('Hello.') })
 const answer = { uuid: 'a1', conversation_uuid: 'CON-a1', to: '447700900100', from: '447700900200' }
 
 function ipServer(t: Test, allowedIps: readonly string[], options: Partial<ServerOptions> = {}) {

@@ -6,17 +6,18 @@ import { talk } from '../../src/ncco/index.js'
 import { at, conv, level, testServer, validNcco } from './fixtures/app.js'
 
 const handled: unknown[] = []
-const menu = flow('bad', { fallback: 'Fallback here.' })
-  .step('menu', (s) => s
+const menu = flow('bad', { fallback: 'Fallback here.' }).steps({
+  menu: (s) => s
     .talk('Press 1 to leave a message.', { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'voicemail')
-    .otherwise('menu'))
-  .step('voicemail', (s) => s
+    .otherwise('menu'),
+  voicemail: (s) => s
     .record({ endOnKey: '#', beepStart: true }, (payload) => {
       handled.push(payload)
     })
-    .talk('Thanks.'))
+    .talk('Thanks.'),
+})
   .onStatus('*', (event) => {
     handled.push(event)
   })

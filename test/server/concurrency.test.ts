@@ -9,8 +9,8 @@ const gates = new Map<string, Promise<void>>()
 const runs: { uuid: string; count: number; version: number | undefined }[] = []
 let versionOf: (uuid: string) => Promise<number | undefined> = async () => undefined
 
-const counter = flow('counter', { context: { count: 0 } })
-  .step('count', (s) => s
+const counter = flow('counter', { context: { count: 0 } }).steps({
+  count: (s) => s
     .do(async ({ call, context }) => {
       runs.push({ uuid: call.uuid, count: context.count, version: await versionOf(call.uuid) })
       await gates.get(call.uuid)
@@ -18,7 +18,8 @@ const counter = flow('counter', { context: { count: 0 } })
     })
     .talk(({ context }) => `Count ${context.count}.`, { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
-    .otherwise('count'))
+    .otherwise('count'),
+})
 
 t.test('two inputs of one call run one after the other; another call is not held up', async (t) => {
   const server = await testServer(t, { flows: [counter] })

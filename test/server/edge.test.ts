@@ -6,10 +6,11 @@ const json = (payload: unknown) => ({ method: 'POST' as const, headers: { 'conte
 
 t.test('a connect failure that arrives while the call is elsewhere, and its duplicate, both carry on', async (t) => {
   const app = await buildServer({
-    flows: [flow('c')
-      .step('menu', (s) => s.talk('Press 1', { bargeIn: true }).input({ type: ['dtmf'] }).on({ dtmf: '1' }, 'sales').otherwise('menu'))
-      .step('sales', (s) => s.connect(phone('447700900001'), { eventType: 'synchronous' }).onFailure('sorry'))
-      .step('sorry', (s) => s.talk('Sorry'))],
+    flows: [flow('c').steps({
+      menu: (s) => s.talk('Press 1', { bargeIn: true }).input({ type: ['dtmf'] }).on({ dtmf: '1' }, 'sales').otherwise('menu'),
+      sales: (s) => s.connect(phone('447700900001'), { eventType: 'synchronous' }).onFailure('sorry'),
+      sorry: (s) => s.talk('Sorry'),
+    })],
     publicUrl,
   })
   t.teardown(() => app.close())
@@ -24,7 +25,7 @@ t.test('a connect failure that arrives while the call is elsewhere, and its dupl
 })
 
 t.test('the fallback URL answers a safe NCCO whatever the body', async (t) => {
-  const app = await buildServer({ flows: [flow('f', { fallback: 'Sorry.' }).step('a', (s) => s.talk('a'))], publicUrl })
+  const app = await buildServer({ flows: [flow('f', { fallback: 'Sorry.' }).steps({ a: (s) => s.talk('a') })], publicUrl })
   t.teardown(() => app.close())
   for (const payload of [[], { uuid: 42, reason: ['x'] }, { reason: 'Socket timeout.', original_request: { url: 'https://ivr.test/answer', type: 'answer' } }]) {
     const response = await app.inject({ url: '/fallback', ...json(payload) })
@@ -37,14 +38,15 @@ t.test('the fallback URL answers a safe NCCO whatever the body', async (t) => {
 t.test('a notify handler gets the notify payload after the state is saved, and the call goes on', async (t) => {
   const seen: unknown[] = []
   const app = await buildServer({
-    flows: [flow('n', { context: { order: 'A1' } })
-      .step('wait', (s) => s
+    flows: [flow('n', { context: { order: 'A1' } }).steps({
+      wait: (s) => s
         .talk('Checking your order.')
         .notify(({ context }) => ({ order: context.order }), undefined, (event, { call, context }) => {
           seen.push({ payload: event.payload, step: call.step, context })
         })
-        .goto('done'))
-      .step('done', (s) => s.talk('Done.'))],
+        .goto('done'),
+      done: (s) => s.talk('Done.'),
+    })],
     publicUrl,
   })
   t.teardown(() => app.close())

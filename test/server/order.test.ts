@@ -5,18 +5,19 @@ import t from 'tap'
 import { flow } from '../../src/dsl/flow.js'
 import { at, conv, testServer, validNcco } from './fixtures/app.js'
 
-const menu = flow('order', { context: { visits: 0 } })
-  .step('menu', (s) => s
+const menu = flow('order', { context: { visits: 0 } }).steps({
+  menu: (s) => s
     .talk('Press 1.', { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'next')
-    .otherwise('menu'))
-  .step('next', (s) => s
+    .otherwise('menu'),
+  next: (s) => s
     .update(({ context }) => ({ visits: context.visits + 1 }))
     .talk(({ context }) => `Next, visit ${context.visits}.`)
     .notify({ step: 'next' })
-    .goto('done'))
-  .step('done', (s) => s.talk('Done.'))
+    .goto('done'),
+  done: (s) => s.talk('Done.'),
+})
 
 t.test('a duplicate status event adds one history entry', async (t) => {
   const server = await testServer(t, { flows: [menu] })
@@ -39,7 +40,7 @@ t.test('a ringing after completed keeps the call ended and its step, and is kept
   await server.status('r1', 'completed', at(5), { duration: '4', disconnected_by: 'user' })
   const ended = await server.record('r1')
   t.equal(ended?.ended, true)
-  t.equal(ended?.state.value, 'ended')
+  t.equal(ended?.state.value, 'menu', 'a call that ended keeps the step it was in')
   // Delivered last, stamped before `completed`.
   t.equal((await server.status('r1', 'ringing', at(2))).statusCode, 204)
   const after = await server.record('r1')
@@ -56,7 +57,7 @@ t.test('a ringing after completed keeps the call ended and its step, and is kept
   await server.status('r1', 'answered', at(3))
   const answered = await server.record('r1')
   t.equal(answered?.ended, true)
-  t.equal(answered?.state.value, 'ended')
+  t.equal(answered?.state.value, 'menu')
 })
 
 t.test('an input for a step the call has left gets the last NCCO and does not advance', async (t) => {

@@ -27,7 +27,7 @@ t.test('an input sent again in other bytes (same Vonage timestamp) does not coun
   const { timestamp, ...rest } = timeout('2026-01-01T12:00:10.000Z')
   const again = await server.post(inputUrl, ` ${JSON.stringify({ timestamp, ...rest }, null, 1)}`)
   t.strictSame(again.json(), second.json(), 'the call\'s current NCCO, unchanged')
-  t.equal((await server.record('d1'))?.state.context.ctx.attempts, 2, 'two failed tries, not three')
+  t.equal((await server.record('d1'))?.state.context.retries, 2, 'two failed tries, not three')
   t.equal((await server.record('d1'))?.state.value, 'menu')
 })
 

@@ -6,30 +6,31 @@ import { flow } from '../../src/dsl/flow.js'
 import { phone } from '../../src/ncco/index.js'
 import { at, conv, testServer, validNcco } from './fixtures/app.js'
 
-const counting = flow('retry', { context: { answers: 0, asks: 0, polls: 0, dials: 0 } })
-  .step('start', (s) => s
+const counting = flow('retry', { context: { answers: 0, asks: 0, polls: 0, dials: 0 } }).steps({
+  start: (s) => s
     .update(({ context }) => ({ answers: context.answers + 1 }))
     .talk(({ context }) => `Hello, visit ${context.answers}.`, { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'ask')
     .on({ dtmf: '2' }, 'poll')
     .on({ dtmf: '3' }, 'dial')
-    .otherwise('start'))
-  .step('ask', (s) => s
+    .otherwise('start'),
+  ask: (s) => s
     .update(({ context }) => ({ asks: context.asks + 1 }))
     .talk(({ context }) => `Ask number ${context.asks}.`, { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
-    .otherwise('ask'))
-  .step('poll', (s) => s
+    .otherwise('ask'),
+  poll: (s) => s
     .update(({ context }) => ({ polls: context.polls + 1 }))
     .talk(({ context }) => `Poll number ${context.polls}.`)
     .notify({ poll: true })
-    .goto(({ context }) => (context.polls > 100 ? 'start' : 'poll')))
-  .step('dial', (s) => s
+    .goto(({ context }) => (context.polls > 100 ? 'start' : 'poll'), ['start', 'poll']),
+  dial: (s) => s
     .update(({ context }) => ({ dials: context.dials + 1 }))
     .talk(({ context }) => `Dial number ${context.dials}.`)
     .connect(phone('447700900001'), { eventType: 'synchronous', timeout: 20 })
-    .onFailure('dial'))
+    .onFailure('dial'),
+})
 
 async function setup(t: Test) {
   return testServer(t, { flows: [counting] })

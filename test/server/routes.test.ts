@@ -11,24 +11,25 @@ import { at, conv, level, talks, testServer, validNcco } from './fixtures/app.js
 const seen: { kind: string; payload: Record<string, unknown>; record?: CallRecord; step?: string; context?: unknown }[] = []
 let readRecord: (id: string) => Promise<CallRecord | undefined> = async () => undefined
 
-const menu = flow('shop', { context: { choice: '' }, fallback: 'Shop fallback.' })
-  .step('menu', (s) => s
+const menu = flow('shop', { context: { choice: '' }, fallback: 'Shop fallback.' }).steps({
+  menu: (s) => s
     .talk(({ call }) => `Hello ${call.from ?? 'caller'}.`, { bargeIn: true })
     .input({ type: ['dtmf', 'speech'], dtmf: { maxDigits: 1 }, speech: { context: ['sales'] } })
     .on({ dtmf: '1', speech: 'sales' }, 'sales')
     .on({ dtmf: '2' }, 'voicemail')
-    .otherwise('menu'))
-  .step('sales', (s) => s
+    .otherwise('menu'),
+  sales: (s) => s
     .update(({ call }) => ({ choice: call.input?.speech[0]?.text ?? call.input?.digits ?? '' }))
     .talk(({ context }) => `You chose ${context.choice}.`)
     .notify({ stage: 'sales' })
-    .goto('menu'))
-  .step('voicemail', (s) => s
+    .goto('menu'),
+  voicemail: (s) => s
     .talk('Leave a message.')
     .record({ endOnKey: '#', transcription: { language: 'en-GB' } }, async (payload, { call }) => {
       seen.push({ kind: 'record', payload, record: await readRecord(call.uuid), step: call.step })
     })
-    .talk('Thanks, goodbye.'))
+    .talk('Thanks, goodbye.'),
+})
   .onStatus('completed', async (event, { call, context }) => {
     seen.push({ kind: 'completed', payload: event, record: await readRecord(call.uuid), step: call.step, context })
   })
@@ -36,8 +37,9 @@ const menu = flow('shop', { context: { choice: '' }, fallback: 'Shop fallback.' 
     seen.push({ kind: 'early', payload: event })
   })
 
-const other = flow('other', { fallback: [talk('Other fallback.')] })
-  .step('only', (s) => s.talk('Other flow.'))
+const other = flow('other', { fallback: [talk('Other fallback.')] }).steps({
+  only: (s) => s.talk('Other flow.'),
+})
 
 t.test('answer: GET with a query string and POST with JSON give the same NCCO, as application/json', async (t) => {
   const server = await testServer(t, { flows: [menu] })
@@ -234,7 +236,7 @@ t.test('status handlers run after the state is saved', async (t) => {
   t.match(completed?.payload, { status: 'completed', uuid: 'h1', duration: 8, price: 0.01 }, 'the normalised event')
   t.equal(completed?.record?.ended, true, 'the handler reads the saved, ended call')
   t.same(completed?.record?.history.at(-1), { event: 'status:completed', at: at(9) })
-  t.equal(completed?.step, 'ended')
+  t.equal(completed?.step, 'menu')
   t.same(completed?.context, { choice: '' })
   // A duplicate does not run the handler again.
   await server.status('h1', 'completed', at(9))
@@ -243,10 +245,11 @@ t.test('status handlers run after the state is saved', async (t) => {
 })
 
 t.test('a failing handler is logged and does not fail the request', async (t) => {
-  const failing = flow('failing')
-    .step('only', (s) => s.talk('Hi.').record({}, () => {
+  const failing = flow('failing').steps({
+    only: (s) => s.talk('Hi.').record({}, () => {
       throw new Error('handler broke')
-    }))
+    }),
+  })
     .onStatus('*', async () => {
       throw new Error('status handler broke')
     })

@@ -23,7 +23,7 @@ t.test('every variable docs/security.md names is read by the command and listed 
 t.test('the refusal docs/security.md shows is the one an expired token gets', async (t) => {
   const shown = /`(\{"code":"NCCOFLOW_ERR_SIGNATURE_INVALID".*?\})`/.exec(doc)?.[1]
   if (shown === undefined) throw new Error('docs/security.md: no example refusal')
-  const server = await testServer(t, { flows: [flow('docs').step('hi', (s) => s.talk('Hi.'))], signature: { secret: SECRET } })
+  const server = await testServer(t, { flows: [flow('docs').steps({ hi: (s) => s.talk('Hi.') })], signature: { secret: SECRET } })
   const res = await server.app.inject({ method: 'GET', url: '/answer?uuid=d1', headers: { authorization: `Bearer ${vonageToken({ iat: Math.floor(Date.now() / 1000) - 412 })}` } })
   t.equal(res.statusCode, 401)
   t.equal(res.body.replace(/\d+ s in the past/, '412 s in the past'), shown)

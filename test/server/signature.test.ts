@@ -14,15 +14,16 @@ import type { SignatureOptions } from '../../src/server/signature.js'
 import { conv, level, talks, testServer, validNcco, type ServerOptions, type TestServer } from './fixtures/app.js'
 import { API_KEY, APPLICATION_ID, SECRET, payloadHash, unsecuredToken, vonageToken } from './fixtures/vonage-token.js'
 
-const menu = flow('signed', { fallback: 'Fallback here.' })
-  .step('menu', (s) => s
+const menu = flow('signed', { fallback: 'Fallback here.' }).steps({
+  menu: (s) => s
     .talk('Press 1 to leave a message.', { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'voicemail')
-    .otherwise('menu'))
-  .step('voicemail', (s) => s
+    .otherwise('menu'),
+  voicemail: (s) => s
     .record({ endOnKey: '#' })
-    .talk('Thanks.'))
+    .talk('Thanks.'),
+})
 
 const signature: SignatureOptions = { secret: SECRET }
 const now = () => Math.floor(Date.now() / 1000)
@@ -200,7 +201,7 @@ t.test('/healthz and local audio are not webhook routes; a user route marked web
   const dir = mkdtempSync(join(tmpdir(), 'nccoflow-audio-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'hold.mp3'), Buffer.from([0x49, 0x44, 0x33]))
-  const music = { ...flow('music').step('play', (s) => s.stream('./hold.mp3')).toDefinition(), baseDir: dir }
+  const music = { ...flow('music').steps({ play: (s) => s.stream('./hold.mp3') }).toDefinition(), baseDir: dir }
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(nccoflow, { flows: [music], publicUrl: 'https://ivr.test', signature, allowedIps: ['198.51.100.0/24'] })

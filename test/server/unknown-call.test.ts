@@ -6,28 +6,29 @@ import { at, level, talks, testServer, validNcco } from './fixtures/app.js'
 
 const recordings: Record<string, unknown>[] = []
 
-const menu = flow('lost', { context: { visits: 0, name: 'fresh' } })
-  .step('welcome', (s) => s
+const menu = flow('lost', { context: { visits: 0, name: 'fresh' } }).steps({
+  welcome: (s) => s
     .update(({ context }) => ({ visits: context.visits + 1, name: 'answered' }))
     .talk('Welcome.', { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'menu')
-    .otherwise('welcome'))
-  .step('menu', (s) => s
+    .otherwise('welcome'),
+  menu: (s) => s
     .update(({ context }) => ({ visits: context.visits + 1 }))
     .talk(({ context }) => `Menu, visit ${context.visits}, context ${context.name}.`, { bargeIn: true })
     .input({ type: ['dtmf'], dtmf: { maxDigits: 1 } })
     .on({ dtmf: '1' }, 'menu')
     .on({ dtmf: '2' }, 'voicemail')
-    .otherwise('menu'))
-  .step('voicemail', (s) => s
+    .otherwise('menu'),
+  voicemail: (s) => s
     .talk('Leave a message.')
     .record({ endOnKey: '#' }, (payload) => {
       recordings.push(payload)
     })
     .notify({ done: true })
-    .goto('bye'))
-  .step('bye', (s) => s.talk('Bye.'))
+    .goto('bye'),
+  bye: (s) => s.talk('Bye.'),
+})
 
 t.test('an input for an unknown call is answered from the URL\'s flow and step with fresh context', async (t) => {
   const server = await testServer(t, { flows: [menu] })
@@ -79,7 +80,7 @@ t.test('a recording for an unknown call runs its handler and creates the record'
 })
 
 t.test('a callback whose stored call belongs to another flow is treated as unknown', async (t) => {
-  const other = flow('other').step('hello', (s) => s.talk('Hi.', { bargeIn: true }).input({ type: ['dtmf'] }).otherwise('hello'))
+  const other = flow('other').steps({ hello: (s) => s.talk('Hi.', { bargeIn: true }).input({ type: ['dtmf'] }).otherwise('hello') })
   const server = await testServer(t, { flows: [menu, other], defaultFlow: 'other' })
   await server.answer('mixed')
   const res = await server.input('lost', 'menu', 'mixed', '9')

@@ -7,32 +7,33 @@ import { at, level, testServer, validNcco } from './fixtures/app.js'
 
 type Ctx = { volume: number; digits: number; text: string }
 
-const risky = flow<Ctx>('risky', { context: { volume: 0.5, digits: 1, text: 'Hi.' }, fallback: 'Safe fallback.' })
-  .step('menu', (s) => s
+const risky = flow<Ctx>('risky', { context: { volume: 0.5, digits: 1, text: 'Hi.' }, fallback: 'Safe fallback.' }).steps({
+  menu: (s) => s
     .talk(({ context }) => context.text, ({ context }) => ({ level: context.volume, bargeIn: true }))
     .input(({ context }) => ({ type: ['dtmf'], dtmf: { maxDigits: context.digits } }))
     .on({ dtmf: '1' }, 'loud')
     .on({ dtmf: '2' }, 'many')
     .on({ dtmf: '3' }, 'silent')
     .on({ dtmf: '4' }, 'nothing')
-    .otherwise('menu'))
-  .step('loud', (s) => s
+    .otherwise('menu'),
+  loud: (s) => s
     .update(() => ({ volume: 7 }))
-    .talk('Too loud.', ({ context }) => ({ level: context.volume })))
-  .step('many', (s) => s
+    .talk('Too loud.', ({ context }) => ({ level: context.volume })),
+  many: (s) => s
     .update(() => ({ digits: 99 }))
     .talk('Enter many digits.', { bargeIn: true })
     .input(({ context }) => ({ type: ['dtmf'], dtmf: { maxDigits: context.digits } }))
-    .otherwise('menu'))
-  .step('silent', (s) => s
+    .otherwise('menu'),
+  silent: (s) => s
     .update(() => ({ text: '' }))
-    .talk(({ context }) => context.text))
-  // Renders no action at all: an empty NCCO is not an NCCO.
-  .step('nothing', (s) => s.update(() => ({ text: 'x' })))
+    .talk(({ context }) => context.text),
+  nothing: (s) => s.update(() => ({ text: 'x' })),
+})
 
-const loop = flow('loop')
-  .step('a', (s) => s.talk('A.').goto('b'))
-  .step('b', (s) => s.goto('a'))
+const loop = flow('loop').steps({
+  a: (s) => s.talk('A.').goto('b'),
+  b: (s) => s.goto('a'),
+})
 
 t.test('normal responses pass validateNcco', async (t) => {
   const server = await testServer(t, { flows: [risky] })
@@ -57,7 +58,7 @@ for (const [digit, step, message] of [['1', 'loud', /level/], ['2', 'many', /max
 }
 
 t.test('an invalid NCCO on the answer sends the fallback and stores no call', async (t) => {
-  const quiet = flow('quiet', { fallback: [talk('Nothing to say.')] }).step('only', (s) => s.update(() => ({})))
+  const quiet = flow('quiet', { fallback: [talk('Nothing to say.')] }).steps({ only: (s) => s.update(() => ({})) })
   const server = await testServer(t, { flows: [quiet], logLevel: 'error' })
   t.strictSame(validNcco(t, await server.answer('q1')), [talk('Nothing to say.')])
   t.equal(server.store.size, 0)

@@ -9,38 +9,39 @@ import { simulateCall, type SimulatorApp } from '../../src/testing/index.js'
 const base = 'https://ivr.test/flows'
 const recordings: Record<string, unknown>[] = []
 
-const kit = flow('kit', { context: { tries: 0 } })
-  .step('menu', (s) => s
+const kit = flow('kit', { context: { tries: 0 } }).steps({
+  menu: (s) => s
     .talk('Pick one.', { bargeIn: true })
     .input({ type: ['dtmf', 'speech'], dtmf: { maxDigits: 2, submitOnHash: true }, eventMethod: 'GET' })
-    .on({ dtmf: '1#' }, 'sync')
-    .on({ dtmf: '2#' }, 'bridge')
-    .on({ dtmf: '3#' }, 'ping')
-    .on({ dtmf: '4#' }, 'taping')
-    .on({ dtmf: '5#', speech: 'notify me' }, 'pinged')
-    .otherwise('again'))
-  .step('again', (s) => s
+    .on({ dtmf: '1' }, 'sync')
+    .on({ dtmf: '2' }, 'bridge')
+    .on({ dtmf: '3' }, 'ping')
+    .on({ dtmf: '4' }, 'taping')
+    .on({ dtmf: '5', speech: 'notify me' }, 'pinged')
+    .otherwise('again'),
+  again: (s) => s
     .update(({ context }) => ({ tries: context.tries + 1 }))
-    .goto('menu'))
-  .step('sync', (s) => s
+    .goto('menu'),
+  sync: (s) => s
     .connect(phone('447700900001'), { eventType: 'synchronous', from: '447700900999' })
-    .onFailure('bye'))
-  .step('bridge', (s) => s
+    .onFailure('bye'),
+  bridge: (s) => s
     .connect(phone('447700900002'))
-    .talk('The other side hung up.'))
-  .step('ping', (s) => s
-    .notify({ order: 42 }))
-  .step('pinged', (s) => s
+    .talk('The other side hung up.'),
+  ping: (s) => s
+    .notify({ order: 42 }),
+  pinged: (s) => s
     .notify({ order: 43 }, { eventMethod: 'GET' })
-    .goto('bye'))
-  .step('taping', (s) => s
+    .goto('bye'),
+  taping: (s) => s
     .record({ eventMethod: 'GET' }, (recording) => {
       recordings.push({ ...recording })
     })
     .talk('Recording. Press a key.')
     .input({ type: ['dtmf'] })
-    .otherwise('bye'))
-  .step('bye', (s) => s.talk('Bye.'))
+    .otherwise('bye'),
+  bye: (s) => s.talk('Bye.'),
+})
 
 const pick = { action: 'talk', text: 'Pick one.', bargeIn: true }
 const menuInput = { action: 'input', type: ['dtmf', 'speech'], dtmf: { maxDigits: 2, submitOnHash: true }, eventMethod: 'GET', eventUrl: [`${base}/kit/menu/input`] }
@@ -117,7 +118,34 @@ t.test('press, say and silence use the GET form the input asks for: dtmf and spe
   t.strictSame(call.context, { tries: 4 })
   t.strictSame(call.requests.map((r) => r.payload.timestamp), [undefined, ...[1, 2, 3, 4].map((ms) => `2030-01-01T00:00:00.00${ms}Z`)], 'timestamps increase even when the clock stands still')
   t.strictSame(await call.press('5#'), [{ action: 'notify', payload: { order: 43 }, eventMethod: 'GET', eventUrl: [`${base}/kit/pinged/notify`] }])
-  t.strictSame(call.requests.at(-1)?.payload.dtmf, { digits: '5#', timed_out: false }, 'submitted with #')
+  t.strictSame(call.requests.at(-1)?.payload.dtmf, { digits: '5', timed_out: false }, 'submitted with #, which Vonage leaves out of digits')
+})
+
+t.test('press with submitOnHash: the # ends the input and is not in digits, as Vonage sends it', async (t) => {
+  const app = await server(t)
+  const call = simulateCall(app, { flow: 'kit', uuid: 'leg-hash', conversationUuid: 'CON-hash', now: still })
+  await call.answer()
+  t.strictSame(await call.press('3#'), [{ action: 'notify', payload: { order: 42 }, eventUrl: [`${base}/kit/ping/notify`] }], 'the flow matched "3"')
+  t.strictSame(call.requests.at(-1)?.payload, {
+    speech: { results: [] },
+    dtmf: { digits: '3', timed_out: false },
+    from: '447700900123', to: '447700900000', uuid: 'leg-hash', conversation_uuid: 'CON-hash', timestamp: '2030-01-01T00:00:00.001Z',
+  })
+  const hashOnly = simulateCall(app, { flow: 'kit', now: still })
+  await hashOnly.answer()
+  t.strictSame(await hashOnly.press('#'), [pick, menuInput], '# alone submits no digits')
+  t.strictSame(hashOnly.requests.at(-1)?.payload.dtmf, { digits: '', timed_out: false })
+  await t.rejects(hashOnly.press('12#3'), { message: `simulateCall: press("12#3"): the input at [1] (eventUrl ${base}/kit/menu/input) submits on #, so keys after the # reach what comes next: press them in another call` })
+  t.equal(hashOnly.requests.length, 2, 'nothing sent')
+})
+
+t.test('press without submitOnHash: # is a key like the others', async (t) => {
+  const app = await server(t)
+  const call = simulateCall(app, { flow: 'kit', now: still })
+  await call.answer()
+  await call.press('4')
+  t.strictSame(await call.press('1#'), [bye])
+  t.strictSame(call.requests.at(-1)?.payload.dtmf, { digits: '1#', timed_out: true }, 'fewer than the 4 digits Vonage waits for by default')
 })
 
 t.test('retry sends the last request byte for byte and Vonage runs what the retry gets', async (t) => {
@@ -239,10 +267,10 @@ t.test('event, hangup and finish go to the application event URL', async (t) => 
     timestamp: '2030-01-01T00:00:00.002Z', start_time: '2030-01-01T00:00:00.000Z', end_time: '2030-01-01T00:00:00.002Z', duration: '0',
     disconnected_by: 'user', network: 'GB-FIXED',
   })
-  t.strictSame([call.step, call.ended], ['ended', true])
+  t.strictSame([call.step, call.ended], ['menu', true])
   t.strictSame(call.remaining, [])
   t.strictSame(await call.press('1'), [], 'an input that arrives after completed: the server carries on')
-  t.strictSame([call.step, call.ended, call.context], ['ended', true, { tries: 0 }])
+  t.strictSame([call.step, call.ended, call.context], ['menu', true, { tries: 0 }])
   await t.rejects(call.press('1'), { message: 'simulateCall: press() needs a pending input, and there is none: the NCCO Vonage runs is [talk, input] and it has finished' })
 })
 

@@ -67,8 +67,33 @@ t.test('Client SDK call: from_user and custom_data, POST and GET forms give the 
   t.strictSame(parseWebhook('answer', fixture('answer-app-get.query')), { ok: true, value: appCall })
 })
 
+t.test('Client SDK caller as the sender writes it: from null, a to that is no number, client_ref kept', async (t) => {
+  t.strictSame(parseWebhook('answer', fixture('answer-app-to-app.json')), {
+    ok: true,
+    value: {
+      from_user: 'Alice',
+      to: 'Unknown',
+      uuid,
+      conversation_uuid,
+      region_url: 'https://api-us-3.vonage.com',
+      endpoint_type: 'app',
+      client_ref: 'web-7f3a',
+      custom_data: { to: 'Bob' },
+      sipHeaders: {},
+    },
+  })
+  t.strictSame(parseWebhook('answer', { uuid: 'u', from: 'Unknown', to: 'Alice' }), { ok: true, value: { uuid: 'u', from: 'Unknown', to: 'Alice', sipHeaders: {} } })
+  const socket = `wss://ws.example.com/socket?token=${'t'.repeat(600)}`
+  t.strictSame(parseWebhook('answer', { uuid: 'u', from: socket, endpoint_type: 'websocket' }), {
+    ok: true, value: { uuid: 'u', from: socket, endpoint_type: 'websocket', sipHeaders: {} },
+  }, 'a WebSocket URI with a long query')
+  t.strictSame(parseWebhook('answer', { uuid: 'u', from: 'x'.repeat(2049) }), {
+    ok: false, issues: [{ path: ['from'], message: 'from must be at most 2048 characters' }],
+  }, 'still bounded')
+})
+
 t.test('normalised values match the normalised schema; received ones match the route schema', async (t) => {
-  for (const name of ['answer-get.query', 'answer-post.json', 'answer-sip.json', 'answer-app.json']) {
+  for (const name of ['answer-get.query', 'answer-post.json', 'answer-sip.json', 'answer-app.json', 'answer-app-to-app.json']) {
     const result = parseWebhook('answer', fixture(name))
     t.ok(result.ok && Value.Check(NormalizedAnswerSchema, result.value), name)
   }

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Value } from '@sinclair/typebox/value'
 import {
-  CallEventWebhookSchema, NormalizedCallEventSchema, callStatuses, isCallEventWebhook, isTranscribed, normalizeCallEvent,
-  parseWebhook,
+  CallEventWebhookSchema, NormalizedCallEventSchema, callStatuses, decodeWebhook, isCallEventWebhook, isTranscribed,
+  normalizeCallEvent, parseWebhook,
 } from '../../src/webhooks/index.js'
 import type { NormalizedCallEvent } from '../../src/webhooks/index.js'
 import { fixture } from '../fixtures/webhooks/load.js'
@@ -49,6 +49,17 @@ const expected: Record<string, NormalizedCallEvent> = {
     start_time: '2020-07-01T20:45:35.000Z', end_time: '2020-07-01T20:45:42.000Z', duration: 7, rate: 0.0045, price: 0.000525,
     network: 'GB-FIXED', disconnected_by: 'platform', sip_code: 200,
   },
+  // Legs of the Client SDK and of WebSockets: from and to are no phone numbers, from may be null, client_ref comes along.
+  'event-app-answered.json': {
+    headers: {}, from: 'Unknown', to: 'Alice', uuid: 'cccccccc-dddd-eeee-ffff-0123456789ab',
+    conversation_uuid: 'CON-bbbbbbbb-cccc-dddd-eeee-0123456789ab', status: 'answered', direction: 'outbound',
+    timestamp: '2023-05-02T10:15:04.210Z', client_ref: 'web-7f3a',
+  } as NormalizedCallEvent,
+  'event-websocket-started.json': {
+    headers: {}, to: fixture('event-websocket-started.json').to as string, uuid: 'dddddddd-eeee-ffff-0000-0123456789ab',
+    conversation_uuid: 'CON-bbbbbbbb-cccc-dddd-eeee-0123456789ab', status: 'started', direction: 'outbound',
+    timestamp: '2023-05-02T10:15:05.001Z',
+  },
   'event-transcribed.json': {
     status: 'transcribed', type: 'record', recording_uuid: '2e7855d6-b952-45ac-bd92-c0a99103095f',
     transcription_url: 'https://api.nexmo.com/v1/files/5f6e7d8c-aaaa-bbbb-cccc-0123456789ab', conversation_uuid,
@@ -69,11 +80,22 @@ t.test('there is a fixture for every status the reference lists', async (t) => {
   t.strictSame(callStatuses.filter((status) => !covered.has(status)), [])
 })
 
-t.test('the received JSON fixtures match the route schema', async (t) => {
+t.test('the received JSON fixtures match the route schema once decoded (a top-level null counts as absent)', async (t) => {
   for (const name of Object.keys(expected).filter((name) => name.endsWith('.json'))) {
-    t.ok(Value.Check(CallEventWebhookSchema, fixture(name)), name)
-    t.ok(isCallEventWebhook(fixture(name)), name)
+    const { payload } = decodeWebhook('call_event', fixture(name))
+    t.ok(Value.Check(CallEventWebhookSchema, payload), name)
+    t.ok(isCallEventWebhook(payload), name)
   }
+})
+
+t.test('a WebSocket leg with a long query in its URI parses; from and to stay bounded', async (t) => {
+  t.ok(String(fixture('event-websocket-started.json').to).length > 256, 'the fixture URI is longer than an id')
+  const prefix = 'wss://ws.example.com/socket?'
+  const to = `${prefix}${'q'.repeat(2048 - prefix.length)}`
+  t.strictSame(parseWebhook('call_event', { status: 'started', uuid: 'u', from: null, to }), { ok: true, value: { status: 'started', uuid: 'u', to } })
+  t.strictSame(parseWebhook('call_event', { status: 'started', uuid: 'u', to: `${to}q` }), {
+    ok: false, issues: [{ path: ['to'], message: 'to must be at most 2048 characters' }],
+  })
 })
 
 t.test('numbers sent as text, as empty text or as null', async (t) => {

@@ -7,6 +7,7 @@ import { fixture, fixtureNames } from '../fixtures/webhooks/load.js'
 // an answer has none of the event keys, and a fallback carries `reason` next to its original payload.
 const kinds: Record<string, WebhookKind> = {
   'answer-app-get.query': 'unknown',
+  'answer-app-to-app.json': 'unknown',
   'answer-app.json': 'unknown',
   'answer-get.query': 'unknown',
   'answer-post.json': 'unknown',
@@ -14,6 +15,7 @@ const kinds: Record<string, WebhookKind> = {
   'error-get.query': 'error',
   'error.json': 'error',
   'event-answered.json': 'call_event',
+  'event-app-answered.json': 'call_event',
   'event-busy.json': 'call_event',
   'event-cancelled.json': 'call_event',
   'event-completed-get.query': 'call_event',
@@ -28,9 +30,11 @@ const kinds: Record<string, WebhookKind> = {
   'event-timeout.json': 'call_event',
   'event-transcribed.json': 'call_event',
   'event-unanswered.json': 'call_event',
+  'event-websocket-started.json': 'call_event',
   'fallback-answer.json': 'error',
   'fallback-event.json': 'input',
   'fallback-get.query': 'error',
+  'input-app-speech.json': 'input',
   'input-conversation-only.json': 'input',
   'input-dtmf-get.query': 'input',
   'input-dtmf.json': 'input',
@@ -41,6 +45,9 @@ const kinds: Record<string, WebhookKind> = {
   'input-speech.json': 'input',
   'notify-get.query': 'notify',
   'notify.json': 'notify',
+  'payment-failure.json': 'payment',
+  'payment-get.query': 'payment',
+  'payment-success.json': 'payment',
   'record-get.query': 'record',
   'record.json': 'record',
   'transfer.json': 'transfer',
@@ -52,7 +59,7 @@ t.test('every fixture is classified', async (t) => {
 })
 
 t.test('rules apply in the reference order', async (t) => {
-  t.strictSame(webhookKindRules.map((rule) => rule.kind), ['transfer', 'call_event', 'input', 'record', 'error', 'notify'])
+  t.strictSame(webhookKindRules.map((rule) => rule.kind), ['transfer', 'payment', 'call_event', 'input', 'record', 'error', 'notify'])
   t.equal(classifyWebhook({ type: 'transfer', status: 'answered' }), 'transfer', 'type transfer before status')
   t.equal(classifyWebhook({ conversation_uuid_from: 'CON-1', conversation_uuid_to: 'CON-2' }), 'transfer', 'conversation_uuid_from alone')
   t.equal(classifyWebhook({ status: 'transcribed', type: 'record', recording_uuid: 'r' }), 'call_event', 'transcribed is a call event')

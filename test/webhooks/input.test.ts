@@ -47,6 +47,13 @@ const expected = {
     ...ids, timestamp: '2017-01-01T14:00:00.000Z',
     dtmf: { digits: '1234', timed_out: false },
   },
+  // A Client SDK leg: from and to are no phone numbers; confidences written as ".91".
+  'input-app-speech.json': {
+    from: 'Alice', to: 'Unknown', uuid: ids.uuid, conversation_uuid: 'CON-bbbbbbbb-cccc-dddd-eeee-0123456789ab',
+    timestamp: '2023-05-02T10:15:20.500Z', client_ref: 'web-7f3a',
+    dtmf: { digits: '', timed_out: false },
+    speech: { timeout_reason: 'end_on_silence_timeout', results: [{ text: 'sales', confidence: 0.91 }, { text: 'sails', confidence: 0.6 }] },
+  },
   'input-conversation-only.json': {
     conversation_uuid: ids.conversation_uuid, timestamp: '2020-01-01T14:00:10.000Z',
     dtmf: { digits: '', timed_out: true },
@@ -96,6 +103,16 @@ t.test('speech confidence as number or text, and unknown keys kept at every leve
       },
     },
   )
+})
+
+t.test('speech confidence in every form a sender writes it becomes a number', async (t) => {
+  const confidences = (raw: unknown[]) => {
+    const result = parseWebhook('input', { uuid: 'u', speech: { results: raw.map((confidence) => ({ text: 'yes', confidence })) } })
+    return result.ok ? result.value.speech?.results.map((r) => r.confidence) : result.issues
+  }
+  t.strictSame(confidences(['.91', '0.9405097', 0.5, '1', 1, '0', '-.5', '']), [0.91, 0.9405097, 0.5, 1, 1, 0, -0.5, undefined])
+  t.strictSame(confidences(['.']), [{ path: ['speech', 'results', 0, 'confidence'], message: 'speech.results[0].confidence must be a number, a numeric string or null' }])
+  t.strictSame(confidences(['9.1e-1']), [{ path: ['speech', 'results', 0, 'confidence'], message: 'speech.results[0].confidence must be a number, a numeric string or null' }])
 })
 
 t.test('invalid inputs name the field at fault', async (t) => {

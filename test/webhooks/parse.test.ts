@@ -4,7 +4,7 @@ import { decodeWebhook, parseEvent, parseWebhook, webhookSchemas } from '../../s
 import type { PayloadKind } from '../../src/webhooks/index.js'
 import { fixture } from '../fixtures/webhooks/load.js'
 
-const kinds: PayloadKind[] = ['answer', 'call_event', 'transfer', 'input', 'record', 'error', 'notify', 'fallback']
+const kinds: PayloadKind[] = ['answer', 'call_event', 'transfer', 'input', 'record', 'error', 'notify', 'payment', 'fallback']
 
 t.test('parseEvent classifies, then parses as that kind', async (t) => {
   t.strictSame(parseEvent(fixture('event-machine.json')), {

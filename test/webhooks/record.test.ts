@@ -43,6 +43,13 @@ t.test('uuid, a null size and unknown keys', async (t) => {
   })
 })
 
+t.test('a recording of a Client SDK or WebSocket leg keeps the fields it comes with', async (t) => {
+  const base = { recording_url: 'https://api-us-3.vonage.com/v1/files/f', recording_uuid: 'r', conversation_uuid: 'c', size: '4096' }
+  t.strictSame(parseWebhook('record', { ...base, from: 'Alice', to: 'wss://ws.example.com/socket', client_ref: 'web-7f3a', end_time: null }), {
+    ok: true, value: { ...base, size: 4096, from: 'Alice', to: 'wss://ws.example.com/socket', client_ref: 'web-7f3a' },
+  })
+})
+
 t.test('invalid records name the field at fault', async (t) => {
   t.strictSame(parseWebhook('record', { recording_url: 'https://api.nexmo.com/v1/files/f', recording_uuid: '', size: '12kB' }), {
     ok: false,

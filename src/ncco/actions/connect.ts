@@ -81,10 +81,14 @@ function rules(action: ConnectAction): NccoIssue[] {
   return issues
 }
 
-/** How nccoflow handles `connect`: its eventUrl answers with an NCCO only when `eventType` is synchronous. */
+/**
+ * How nccoflow handles `connect`: its eventUrl answers with an NCCO only when `eventType` is synchronous; once the
+ * other leg hangs up after talking, Vonage goes on with the next action.
+ */
 export const connectDefinition = defineAction({
   name: 'connect',
   schema: ConnectSchema,
-  urls: [eventUrlField('connect', (action) => action.eventType === 'synchronous')],
+  urls: [eventUrlField('connect', 'call_event', (action) => action.eventType === 'synchronous')],
+  resumes: true,
   rules,
 })

@@ -53,21 +53,24 @@ export function isConversation(value: unknown): value is ConversationAction {
 
 // definition (callback fields and rules)
 
-/** Rules shared by actions with `mute` and `canSpeak` (conversation, transfer). */
+/**
+ * Rules shared by actions with `mute` and `canSpeak` (conversation, transfer): `mute: true` cannot be used with
+ * `canSpeak`, which says who hears the leg; `mute: false` says nothing and goes with anything.
+ */
 export function muteRule(action: { mute?: boolean; canSpeak?: readonly string[] }): NccoIssue[] {
-  return action.mute !== undefined && action.canSpeak !== undefined
-    ? [issue('conflict', ['mute'], 'mute cannot be used together with canSpeak')]
+  return action.mute === true && action.canSpeak !== undefined
+    ? [issue('conflict', ['mute'], 'mute: true cannot be used together with canSpeak: list who hears the leg in canSpeak ([] for nobody) or mute it, not both')]
     : []
 }
 
-/** How nccoflow handles `conversation`: a recording callback whose body Vonage ignores; terminal; `mute` not with `canSpeak`. */
+/** How nccoflow handles `conversation`: a recording callback whose body Vonage ignores; terminal; `mute: true` not with `canSpeak`. */
 export const conversationDefinition = defineAction({
   name: 'conversation',
   schema: ConversationSchema,
   urls: [
-    eventUrlField('conversation'),
+    eventUrlField('conversation', 'record'),
     { path: ['musicOnHoldUrl'], role: 'media', segment: 'music-on-hold', returnsNcco: () => false },
-    { path: ['transcription', 'eventUrl'], role: 'callback', segment: 'conversation-transcription', returnsNcco: () => false },
+    { path: ['transcription', 'eventUrl'], role: 'callback', segment: 'conversation-transcription', payload: 'call_event', returnsNcco: () => false },
   ],
   terminal: true,
   rules: (action) => [

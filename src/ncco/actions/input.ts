@@ -81,7 +81,7 @@ export function isInput(value: unknown): value is InputAction {
 export const inputDefinition = defineAction({
   name: 'input',
   schema: InputSchema,
-  urls: [eventUrlField('input', true)],
+  urls: [eventUrlField('input', 'input', true)],
   collectsInput: true,
   rules: (action) => {
     const issues: NccoIssue[] = []

@@ -45,5 +45,5 @@ export function isNotify(value: unknown): value is NotifyAction {
 export const notifyDefinition = defineAction({
   name: 'notify',
   schema: NotifySchema,
-  urls: [eventUrlField('notify', true)],
+  urls: [eventUrlField('notify', 'notify', true)],
 })

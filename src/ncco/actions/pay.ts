@@ -70,4 +70,4 @@ export function isPay(value: unknown): value is PayAction {
 // definition (callback fields and rules)
 
 /** How nccoflow handles `pay`: a result callback whose body Vonage ignores. */
-export const payDefinition = defineAction({ name: 'pay', schema: PaySchema, urls: [eventUrlField('pay')] })
+export const payDefinition = defineAction({ name: 'pay', schema: PaySchema, urls: [eventUrlField('pay', 'payment')] })

@@ -68,8 +68,8 @@ export const recordDefinition = defineAction({
   name: 'record',
   schema: RecordSchema,
   urls: [
-    eventUrlField('record'),
-    { path: ['transcription', 'eventUrl'], role: 'callback', segment: 'record-transcription', returnsNcco: () => false },
+    eventUrlField('record', 'record'),
+    { path: ['transcription', 'eventUrl'], role: 'callback', segment: 'record-transcription', payload: 'call_event', returnsNcco: () => false },
   ],
   rules: (action) =>
     action.channels !== undefined && action.split === undefined

@@ -1,0 +1,93 @@
+import type { AnyMachineSnapshot } from 'xstate'
+import { awaitsCallback, renderAction, resolve } from '../dsl/render.js'
+import type { CallInfo, FlowDefinition, StepArgs, StepDefinition } from '../dsl/types.js'
+import { errors } from '../errors.js'
+import { actionDefinitions, notify, validateNcco, type NccoAction } from '../ncco/index.js'
+import type { CallRecord } from './call-record.js'
+import type { Logger } from './log.js'
+import type { MachineContext } from './machine.js'
+import type { LoadedFlow } from './types.js'
+
+/** Most steps one request may pass through without waiting for the caller. */
+const MAX_STEPS = 64
+
+/** The arguments every function of a flow gets: the call (with its last input and retry count), the context, the logger. */
+export function stepArgs(definition: FlowDefinition, call: CallRecord['call'], context: MachineContext, step: string, log: Logger): StepArgs<never> {
+  const info: CallInfo = { ...call, flow: definition.name, step, retries: context.retries ?? 0, ...(context.input === undefined ? {} : { input: context.input }) }
+  return { call: info, context: context.ctx, log } as unknown as StepArgs<never>
+}
+
+async function withDeadline<T>(work: unknown, deadline: number, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new errors.RUNTIME_BUDGET.Error(budgetMs)), Math.max(0, deadline - Date.now()))
+  })
+  try {
+    return await Promise.race([Promise.resolve(work as T), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Where a step that awaits nothing goes next, as the event that takes the call there. */
+function nextEvent(step: StepDefinition, context: MachineContext, initial: string, args: () => StepArgs<never>) {
+  const next = step.next as NonNullable<StepDefinition['next']>
+  if (next.kind === 'static') return { type: 'step.next' as const, target: next.target }
+  if (next.kind === 'dynamic') return { type: 'step.next' as const, target: resolve(next.fn, args()) }
+  // Back to the question asked while retries last (counted over the call), then on to `then`.
+  const back = (context.retries ?? 0) < next.times
+  return back ? { type: 'step.next' as const, target: context.asked ?? initial, retry: true } : { type: 'step.next' as const, target: next.then }
+}
+
+/** Takes a step's way out (`goto` or `retry`) from a snapshot in that step; a target that is not one of its own is an error. */
+export function followNext(flow: LoadedFlow, call: CallRecord['call'], snapshot: AnyMachineSnapshot, log: Logger): AnyMachineSnapshot {
+  const name = String(snapshot.value)
+  const step = flow.definition.steps[name] as StepDefinition
+  const context = snapshot.context as MachineContext
+  const event = nextEvent(step, context, flow.definition.initial, () => stepArgs(flow.definition, call, context, name, log))
+  const moved = flow.compiled.advance(snapshot, event)
+  if (moved === snapshot || String(moved.value) !== event.target) throw new errors.RUNTIME_BAD_TARGET.Error(name, event.target)
+  log.debug({ from: name, to: event.target }, 'step')
+  return moved
+}
+
+/**
+ * Renders from the step a snapshot is in: runs each step's operations in order (context updates, async work within
+ * the budget, actions), follows `goto` and `retry` through steps that await nothing, and stops at an action that
+ * awaits a callback or at a step with nowhere to go. The NCCO is the concatenation, validated before it leaves.
+ */
+export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], from: AnyMachineSnapshot, baseUrl: string, log: Logger): Promise<{ snapshot: AnyMachineSnapshot; ncco: NccoAction[] }> {
+  const { definition, compiled } = flow
+  const deadline = Date.now() + definition.budgetMs
+  const ncco: NccoAction[] = []
+  let snapshot = from
+  for (let visited = 1; ; visited += 1) {
+    if (visited > MAX_STEPS) throw new errors.RUNTIME_LOOP.Error(MAX_STEPS)
+    const name = String(snapshot.value)
+    const step = definition.steps[name] as StepDefinition
+    const args = () => stepArgs(definition, call, snapshot.context as MachineContext, name, log)
+    const prefix = `${baseUrl}/flows/${definition.name}`
+    const urls = { callback: (segment: string) => `${prefix}/${name}/${segment}`, media: (path: string) => `${prefix}/audio/${path.replace(/^\.\//, '')}` }
+    let awaits = false
+    for (const op of step.ops) {
+      if (op.kind === 'action') {
+        const action = renderAction(op, args(), urls)
+        ncco.push(action)
+        // A step whose awaited action Vonage resumes after (a synchronous connect whose leg hangs up) and that has a
+        // way out is told of it by a notify: its callback takes that way out.
+        if (!awaits && awaitsCallback(action) && step.next !== undefined && actionDefinitions[action.action]?.resumes === true) {
+          ncco.push(notify({ resumed: action.action }, { eventUrl: urls.callback('notify') }))
+        }
+        awaits ||= awaitsCallback(action)
+        continue
+      }
+      const patch = op.kind === 'do' ? await withDeadline<unknown>(op.fn(args()), deadline, definition.budgetMs) : op.fn(args())
+      if (patch !== undefined && patch !== null) snapshot = compiled.advance(snapshot, { type: 'context.patch', patch: patch as Record<string, unknown> })
+    }
+    if (awaits || step.next === undefined) break
+    snapshot = followNext(flow, call, snapshot, log)
+  }
+  const issues = validateNcco(ncco).filter((i) => i.severity === 'error')
+  if (issues.length > 0) throw new errors.NCCO_INVALID.Error(issues.map((i) => `${JSON.stringify(i.path)} ${i.message}`).join('; '))
+  return { snapshot, ncco }
+}

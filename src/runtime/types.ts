@@ -1,0 +1,34 @@
+import type { FlowDefinition } from '../dsl/types.js'
+import type { CallRecord } from './call-record.js'
+import type { Logger } from './log.js'
+import type { CompiledFlow } from './machine.js'
+
+/** A flow the runtime serves: its definition and its compiled machine. */
+export interface LoadedFlow {
+  readonly definition: FlowDefinition
+  readonly compiled: CompiledFlow
+}
+
+/** A webhook payload, normalised. */
+export type Payload = Readonly<Record<string, unknown>> & { readonly uuid?: string; readonly conversation_uuid?: string }
+
+/** What the runtime needs to know about the HTTP request it serves. */
+export interface RequestInfo {
+  /** Absolute base of callback URLs, e.g. `https://ivr.example.com`. */
+  readonly baseUrl: string
+  /** A key equal for a request and Vonage's retries of it. */
+  readonly key: string
+  readonly log?: Logger
+  /** Told which call the request is about once the runtime knows (a payload may carry only `conversation_uuid`). */
+  readonly about?: (call: { uuid: string; flow?: string; step?: string }) => void
+}
+
+/** Work to run once the call's new state is saved (a flow's handlers). */
+export type Effect = () => unknown
+
+/** The outcome of handling one webhook inside a call's queue: the response, the record to save and the effects to start. */
+export interface Outcome<R> {
+  readonly response: R
+  readonly record?: CallRecord
+  readonly effects?: readonly Effect[]
+}
