@@ -1,32 +1,62 @@
 /**
- * `npm run bench`: whole-call throughput of nccoflow against bare fastify, then heap bytes per active call.
+ * `npm run bench`: whole-call throughput of nccoflow against two baselines, then heap bytes per active call.
  *
- * Part 1 starts both servers, each in a child process of its own (bench/server.ts), and drives them from this process
- * with autocannon, in alternating rounds: every connection sends whole calls (answer, two inputs, completed;
- * bench/call.ts), one after another, each with fresh ids. Part 2 runs bench/heap.ts in a child process.
- * Settings come from the environment: BENCH_ROUNDS (default 3), BENCH_DURATION (seconds per server per round, default
- * 2.5), BENCH_WARMUP (seconds per server, default 1), BENCH_CONNECTIONS (default 10), BENCH_CALLS (part 2, default
- * 100000), BENCH_PARTS (`throughput,heap` by default), BENCH_CPU_PROF (a directory: each server writes a V8 CPU profile
- * under it).
+ * Part 1 starts five servers (bench/servers/*, and the `nccoflow start` command), each its own process pinned to one
+ * core with taskset, checks that they answer the same NCCOs for one call, then loads each in turn, in alternating
+ * rounds, with wrk pinned to the other core (bench/call.lua: whole calls, fresh ids per call, every response checked).
+ * Part 2 runs bench/heap.ts in a child process. Settings come from the environment; docs/benchmarks.md lists them.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { loadavg } from 'node:os'
-import autocannon from 'autocannon'
-import { CALL_STEPS, callIds, callRequest, sendCall, type CallIds, type CallStep, type Expected } from './call.js'
+import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
+import { CALL_STEPS, callIds, callRequest, sendCall, type CallStep, type Expected } from './call.js'
 import type { HeapResult } from './heap.js'
-import type { ChildMessage, ParentMessage } from './server.js'
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
-const duration = Number(process.env.BENCH_DURATION ?? 2.5)
-const warmup = Number(process.env.BENCH_WARMUP ?? 1)
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
-const parts = (process.env.BENCH_PARTS ?? 'throughput,heap').split(',')
-const profileDir = process.env.BENCH_CPU_PROF
-const THROUGHPUT_TARGET = 0.5
-const HEAP_TARGET = 2048
+const env = process.env
+const rounds = Number(env.BENCH_ROUNDS ?? 3)
+const duration = Number(env.BENCH_DURATION ?? 5)
+const warmup = Number(env.BENCH_WARMUP ?? 2)
+const connections = Number(env.BENCH_CONNECTIONS ?? 10)
+const serverCpu = env.BENCH_SERVER_CPU ?? '0'
+const loadCpu = env.BENCH_LOAD_CPU ?? '1'
+const parts = (env.BENCH_PARTS ?? 'throughput,heap').split(',')
+const profileDir = env.BENCH_CPU_PROF
+const root = fileURLToPath(new URL('..', import.meta.url))
+const targets = { bare: 0.5, express: 2, p99: 5, heap: 1024 }
 
-/** The actions of each step's NCCO: what tells that the inputs moved the call on (`-` for no body). */
+/** A server under test: how to start it, and what it is called in the table. */
+interface ServerSpec {
+  readonly key: string
+  readonly label: string
+  /** Node's arguments (after `node`). */
+  readonly args: readonly string[]
+  readonly env?: Readonly<Record<string, string>>
+  /** A log file: the server's stdout goes there (`stdout`), or it writes the file itself (`self`). */
+  readonly log?: 'stdout' | 'self'
+}
+
+// The servers run from source: the nccoflow-source export condition resolves 'nccoflow' in the flows to src/.
+const tsx = ['--conditions=nccoflow-source', '--import', 'tsx']
+const specs: readonly ServerSpec[] = [
+  { key: 'bare', label: 'bare fastify, NCCOs from constants', args: [...tsx, 'bench/servers/bare.ts'] },
+  { key: 'express', label: 'express + @vonage/voice + Map', args: [...tsx, 'bench/servers/express.ts'] },
+  { key: 'nccoflow', label: 'nccoflow buildServer, logger off', args: [...tsx, 'bench/servers/nccoflow.ts'] },
+  { key: 'pino', label: 'nccoflow buildServer, pino info', args: [...tsx, 'bench/servers/nccoflow.ts'], log: 'self' },
+  {
+    key: 'start', label: 'nccoflow start, LOG_LEVEL=info', args: ['bin/nccoflow.js', 'start'], log: 'stdout',
+    env: { FLOWS_DIR: './flows', DEFAULT_FLOW: 'ivr-menu', LOG_LEVEL: 'info', HOST: '127.0.0.1', PUBLIC_URL: 'http://127.0.0.1' },
+  },
+]
+const only = env.BENCH_SERVERS?.split(',')
+const chosen = specs.filter((s) => only === undefined || only.includes(s.key) || s.key === 'bare' || s.key === 'express')
+
+/** What the NCCO of each step must contain, to tell that the inputs moved the call on (`-`: no body). */
 const expectedActions: Readonly<Record<CallStep, string>> = {
   answer: 'talk,input',
   'input 9': 'talk,talk,input',
@@ -34,78 +64,90 @@ const expectedActions: Readonly<Record<CallStep, string>> = {
   completed: '-',
 }
 
-type Kind = 'nccoflow' | 'bare'
+class BenchError extends Error {}
 
+function requireTools(): void {
+  const missing = (command: string, args: readonly string[]) => spawnSync(command, args, { stdio: 'ignore' }).error !== undefined
+  if (missing('wrk', ['--version'])) {
+    throw new BenchError('npm run bench needs wrk, the HTTP load generator (Debian/Ubuntu: apt-get install wrk). See docs/benchmarks.md.')
+  }
+  if (missing('taskset', ['--version'])) {
+    throw new BenchError('npm run bench needs taskset (util-linux, Linux only) to pin the server and wrk to their cores. See docs/benchmarks.md.')
+  }
+  for (const cpu of new Set([serverCpu, loadCpu])) {
+    if (spawnSync('taskset', ['-c', cpu, 'true'], { stdio: 'ignore' }).status !== 0) {
+      throw new BenchError(`npm run bench: cannot pin to CPU ${cpu} (it needs two cores; BENCH_SERVER_CPU and BENCH_LOAD_CPU choose them)`)
+    }
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (100 on Linux unless getconf says otherwise). */
+const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
+
+/** CPU seconds of a process (user + system), or of the children it has waited for (`children`), from /proc. */
+function cpuSeconds(pid: number | 'self', children = false): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const [user, system] = children ? [fields[13], fields[14]] : [fields[11], fields[12]]
+  return (Number(user) + Number(system)) / ticks
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return typeof address === 'object' && address !== null ? address.port : 0
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => socket.end(() => resolve(true)))
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/** A running server under test. */
 interface Server {
+  readonly spec: ServerSpec
   readonly origin: string
-  records(ids: readonly string[]): Promise<Extract<ChildMessage, { type: 'records' }>>
-  cpu(): Promise<NodeJS.CpuUsage>
+  readonly pid: number
+  readonly logFile?: string
+  /** Requests sent to it so far (for log lines per webhook). */
+  requests: number
   stop(): Promise<void>
 }
 
-/** What the rounds of one server add up to. */
-interface Tally {
-  requests: number
-  seconds: number
-  calls: number
-  non2xx: number
-  errors: number
-  /** CPU time in microseconds, of the server process and of this (load generator) process. */
-  serverCpu: number
-  clientCpu: number
-  readonly rates: number[]
-  readonly wrong: Record<CallStep, number>
-  /** Milliseconds from writing each request to its response, by step. */
-  readonly latencies: Record<CallStep, number[]>
-  readonly samples: string[]
-}
-
-function newTally(): Tally {
-  return {
-    requests: 0, seconds: 0, calls: 0, non2xx: 0, errors: 0, serverCpu: 0, clientCpu: 0, rates: [],
-    wrong: { answer: 0, 'input 9': 0, 'input 2': 0, completed: 0 },
-    latencies: { answer: [], 'input 9': [], 'input 2': [], completed: [] },
-    samples: [],
-  }
-}
-
-function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => message is T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if (!accept(message)) return
-      child.off('message', onMessage)
-      child.off('exit', onExit)
-      resolve(message)
-    }
-    const onExit = (code: number | null) => reject(new Error(`benchmark child exited with code ${String(code)}`))
-    child.on('message', onMessage)
-    child.once('exit', onExit)
+async function startServer(spec: ServerSpec, dir: string): Promise<Server> {
+  const port = await freePort()
+  const logFile = spec.log === undefined ? undefined : join(dir, `${spec.key}.log`)
+  const out = spec.log === 'stdout' && logFile !== undefined ? openSync(logFile, 'w') : 'ignore'
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.key)}`]
+  const child: ChildProcess = spawn('taskset', ['-c', serverCpu, process.execPath, ...profile, ...spec.args], {
+    cwd: root,
+    env: { ...env, ...spec.env, PORT: String(port), ...(spec.log === 'self' && logFile !== undefined ? { BENCH_LOG_FILE: logFile } : {}) },
+    stdio: ['ignore', out, 'inherit'],
   })
-}
-
-const isType = <K extends string>(type: K) => (message: unknown): message is Extract<ChildMessage, { type: K }> =>
-  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type
-
-async function startServer(kind: Kind, expected?: Expected): Promise<Server> {
-  const child = fork(new URL('./server.ts', import.meta.url), [kind], {
-    env: { ...process.env, BENCH_NCCO: JSON.stringify(expected ?? {}) },
-    execArgv: [...process.execArgv, ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const { port } = await nextMessage(child, isType('listening'))
-  const ask = <K extends 'records' | 'usage'>(message: ParentMessage & { type: K }) => {
-    const reply = nextMessage(child, isType(message.type as K))
-    child.send(message)
-    return reply
+  if (typeof out === 'number') closeSync(out)
+  let exited = false
+  const exit = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true
+    resolve()
+  }))
+  const deadline = Date.now() + 30_000
+  while (!(await accepts(port))) {
+    if (exited) throw new BenchError(`${spec.label}: the server exited before listening`)
+    if (Date.now() > deadline) throw new BenchError(`${spec.label}: not listening after 30 s`)
+    await sleep(50)
   }
   return {
-    origin: `http://127.0.0.1:${port}`,
-    records: (ids) => ask({ type: 'records', ids }),
-    cpu: async () => (await ask({ type: 'usage' })).cpu,
+    spec, logFile, origin: `http://127.0.0.1:${port}`, pid: child.pid as number, requests: 0,
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.send({ type: 'stop' } satisfies ParentMessage)
-      await exited
+      if (!exited) child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exit
+      clearTimeout(timer)
     },
   }
 }
@@ -114,87 +156,95 @@ function actionsOf(body: string): string {
   return body === '' ? '-' : (JSON.parse(body) as { action: string }[]).map((a) => a.action).join(',')
 }
 
-/** Checks one call's answers by hand: statuses, and NCCOs whose actions show that each input moved the call on. */
-function checkCall(kind: string, got: Expected): void {
-  for (const step of CALL_STEPS) {
-    const { status, body } = got[step]
-    const actions = actionsOf(body)
-    const wanted = step === 'completed' ? 204 : 200
-    if (status !== wanted || actions !== expectedActions[step]) {
-      throw new Error(`${kind}: ${step} answered ${status} [${actions}], expected ${wanted} [${expectedActions[step]}]: ${body}`)
-    }
-  }
+function parsed(body: string): unknown {
+  return body === '' ? undefined : JSON.parse(body)
 }
 
 /**
- * Sends whole calls to a server for `seconds`, comparing every response with what the checked call got, and adds
- * the round to `tally`. Returns the round's requests per second.
+ * Sends one call to every server and checks, before any load, that each answers every step with the status and the
+ * NCCO (as JSON, key order aside) that nccoflow's first server gives, and that those NCCOs show the call moving on.
+ * Returns each server's exact answers: wrk compares every response with them.
  */
-async function drive(server: Server, seconds: number, expected: Expected, tally: Tally): Promise<number> {
-  const run = randomBytes(4).toString('hex')
-  let next = 0
-  // With one request in flight per connection, autocannon builds a request just before writing it: setupRequest
-  // stamps the time, onResponse reads it (autocannon's own latencies are whole milliseconds).
-  type Context = { ids?: CallIds; sent?: number }
-  const requests: autocannon.Request[] = CALL_STEPS.map((step, index) => ({
-    setupRequest: (request, context) => {
-      const call = context as Context
-      if (index === 0 || call.ids === undefined) call.ids = callIds(run, next++)
-      const { method, path, body } = callRequest(step, call.ids)
-      call.sent = performance.now()
-      return { ...request, method, path, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) }
-    },
-    onResponse: (status, body, context) => {
-      const call = context as Context
-      tally.latencies[step].push(performance.now() - (call.sent ?? 0))
-      if (status !== expected[step].status || body !== expected[step].body) tally.wrong[step] += 1
-      if (step !== 'completed' || call.ids === undefined) return
-      tally.calls += 1
-      if (tally.samples.length < 5) tally.samples.push(call.ids.uuid)
-      else tally.samples[5] = call.ids.uuid
-    },
-  }))
-  const serverBefore = await server.cpu()
-  const clientBefore = process.cpuUsage()
-  const result = await autocannon({ url: server.origin, connections, duration: seconds, requests })
-  const client = process.cpuUsage(clientBefore)
-  const serverAfter = await server.cpu()
-  tally.requests += result.requests.total
-  tally.seconds += result.duration
-  tally.non2xx += result.non2xx
-  tally.errors += result.errors + result.timeouts
-  tally.serverCpu += serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system
-  tally.clientCpu += client.user + client.system
-  const rate = result.requests.total / result.duration
-  tally.rates.push(rate)
-  return rate
+async function checkServers(servers: readonly Server[]): Promise<Map<Server, Expected>> {
+  const answers = new Map<Server, Expected>()
+  for (const [i, server] of servers.entries()) {
+    answers.set(server, await sendCall(server.origin, callIds('c0ffee00', i)))
+    server.requests += CALL_STEPS.length
+  }
+  const reference = servers.find((s) => s.spec.key !== 'bare' && s.spec.key !== 'express') ?? servers[0] as Server
+  const want = answers.get(reference) as Expected
+  for (const step of CALL_STEPS) {
+    const status = step === 'completed' ? 204 : 200
+    if (want[step].status !== status || actionsOf(want[step].body) !== expectedActions[step]) {
+      throw new BenchError(`${reference.spec.label}: ${step} answered ${want[step].status} [${actionsOf(want[step].body)}], expected ${status} [${expectedActions[step]}]`)
+    }
+  }
+  for (const server of servers) {
+    const got = answers.get(server) as Expected
+    for (const step of CALL_STEPS) {
+      if (got[step].status !== want[step].status || !isDeepStrictEqual(parsed(got[step].body), parsed(want[step].body))) {
+        throw new BenchError(`${server.spec.label} and ${reference.spec.label} answer ${step} differently:\n  ${got[step].status} ${got[step].body}\n  ${want[step].status} ${want[step].body}`)
+      }
+    }
+  }
+  return answers
 }
 
-/** Checks that sampled calls of the run ended in the store with the history of a whole call. */
-function checkStored(records: readonly unknown[]): string {
-  const history = 'answer,input,input,status:completed'
-  for (const record of records) {
-    const r = record as { ended?: boolean; history?: { event: string }[] } | undefined
-    const events = r?.history?.map((h) => h.event).join(',')
-    if (r?.ended !== true || events !== history) throw new Error(`nccoflow: a sampled call was stored as ${JSON.stringify(record)}`)
+/** A Lua long string holding `text` exactly. */
+function luaString(text: string): string {
+  let level = ''
+  while (`${text}]`.includes(`]${level}]`)) level += '='
+  return `[${level}[${text}]${level}]`
+}
+
+/** Writes the data file of bench/call.lua for one server: the call's requests and that server's answers. */
+function writeCallData(file: string, expected: Expected): void {
+  const mark = 'ID_ID_ID'
+  const entries = CALL_STEPS.map((step) => {
+    const { method, path, body } = callRequest(step, { uuid: mark, conversation: `CON-${mark}` })
+    return `  { method = "${method}", path = ${luaString(path)}, status = ${expected[step].status}, expected = ${luaString(expected[step].body)},\n`
+      + (body === undefined ? '' : `    headers = { ["content-type"] = "application/json" }, body = ${luaString(body)},\n`)
+      + '  },\n'
+  })
+  writeFileSync(file, `-- ${CALL_STEPS.join(', ')}\nreturn {\n${entries.join('')}}\n`)
+}
+
+/** One wrk run against one server. */
+interface Run {
+  readonly rate: number
+  readonly p50: number
+  readonly p99: number
+  readonly requests: number
+  readonly calls: number
+  readonly wrong: number
+  readonly errors: number
+  readonly non2xx: number
+  readonly serverCpu: number
+  readonly wrkCpu: number
+}
+
+async function drive(server: Server, seconds: number, dataFile: string): Promise<Run> {
+  const threads = String(connections)
+  const args = ['-c', loadCpu, 'wrk', '-t', threads, '-c', threads, '-d', `${seconds}s`, '--timeout', '10s', '-s', join(root, 'bench/call.lua'), server.origin, '--', dataFile, randomBytes(4).toString('hex')]
+  const serverBefore = cpuSeconds(server.pid)
+  const wrkBefore = cpuSeconds('self', true)
+  const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '))
+  if (code !== 0 || line === undefined) throw new BenchError(`wrk failed (exit code ${String(code)}):\n${out}`)
+  const r = JSON.parse(line.slice('BENCH_RESULT '.length)) as { requests: number, us: number, calls: number, wrong: number, errors: number, non2xx: number, p50: number, p99: number }
+  const elapsed = r.us / 1e6
+  server.requests += r.requests
+  return {
+    rate: r.requests / elapsed, p50: r.p50 / 1000, p99: r.p99 / 1000, requests: r.requests, calls: r.calls,
+    wrong: r.wrong, errors: r.errors, non2xx: r.non2xx,
+    serverCpu: (cpuSeconds(server.pid) - serverBefore) / elapsed, wrkCpu: (cpuSeconds('self', true) - wrkBefore) / elapsed,
   }
-  return `${records.length} sampled calls stored as ended with history ${history}`
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-
-function row(cells: readonly string[]): string {
-  return cells.map((cell, i) => (i === 0 ? cell.padEnd(9) : cell.padStart(11))).join('')
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
-}
-
-function latencies(tally: Tally, steps: readonly CallStep[] = CALL_STEPS): string {
-  const sorted = Float64Array.from(steps.flatMap((step) => tally.latencies[step])).sort()
-  return `${fmt(percentile(sorted, 50), 2)}/${fmt(percentile(sorted, 99), 2)}`
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -202,60 +252,108 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
-async function throughput(): Promise<void> {
-  const load = loadavg().map((l) => fmt(l, 2)).join(' ')
-  console.log(`Part 1: whole calls over HTTP, ${connections} connections, servers in child processes (load average ${load})`)
-  console.log(`  ${warmup} s warm-up, then ${rounds} alternating rounds of ${duration} s per server`)
-  const ours = await startServer('nccoflow')
-  let bare: Server | undefined
+function row(cells: readonly string[]): string {
+  return cells.map((cell, i) => (i === 0 ? cell.padEnd(34) : cell.padStart(i === 1 ? 9 : 11))).join('')
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
+
+async function throughput(): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'nccoflow-bench-'))
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
+  console.log(`Part 1: whole calls over HTTP (answer, input 9, input 2, completed; fresh ids per call), ${connections} connections`)
+  console.log(`  servers pinned to CPU ${serverCpu}, wrk to CPU ${loadCpu}; ${warmup} s warm-up each, then ${rounds} alternating rounds of ${duration} s per server`)
+  console.log(`  load average before: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`)
+  const servers: Server[] = []
+  let clean = true
   try {
-    const expected = await sendCall(ours.origin, callIds('c0ffee00', 0))
-    checkCall('nccoflow', expected)
-    bare = await startServer('bare', expected)
-    checkCall('bare', await sendCall(bare.origin, callIds('c0ffee00', 1)))
-    const servers = [['nccoflow', ours], ['bare', bare]] as const
-    const tallies = { nccoflow: newTally(), bare: newTally() }
-    for (const [, server] of servers) if (warmup > 0) await drive(server, warmup, expected, newTally())
-    const ratios: number[] = []
+    for (const spec of chosen) servers.push(await startServer(spec, dir))
+    const answers = await checkServers(servers)
+    const dataFiles = new Map(servers.map((server) => {
+      const file = join(dir, `${server.spec.key}.calls.lua`)
+      writeCallData(file, answers.get(server) as Expected)
+      return [server, file]
+    }))
+    console.log(`  checked: one call on each server, every step's status and NCCO the same (JSON) as nccoflow's`)
+    if (warmup > 0) for (const server of servers) await drive(server, warmup, dataFiles.get(server) as string)
+    const runs = new Map<Server, Run[]>(servers.map((s) => [s, []]))
     for (let round = 0; round < rounds; round += 1) {
-      const rate = await drive(ours, duration, expected, tallies.nccoflow)
-      ratios.push(rate / await drive(bare, duration, expected, tallies.bare))
+      for (let i = 0; i < servers.length; i += 1) {
+        const server = servers[(round + i) % servers.length] as Server
+        runs.get(server)?.push(await drive(server, duration, dataFiles.get(server) as string))
+      }
     }
-    const { records } = await ours.records(tallies.nccoflow.samples)
-    console.log(`  checked: one call by hand on each server (statuses and NCCO actions); ${checkStored(records)}`)
-    console.log(row(['server', 'req/s', 'calls/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'wrong body', 'server CPU', 'client CPU']))
-    for (const [name] of servers) {
-      const t = tallies[name]
-      const wrong = Object.values(t.wrong).reduce((a, b) => a + b, 0)
-      const [p50, p99] = latencies(t).split('/')
+    const bare = runs.get(servers[0] as Server) as Run[]
+    const express = runs.get(servers[1] as Server) as Run[]
+    const ratio = (mine: readonly Run[], base: readonly Run[]) => median(mine.map((run, i) => run.rate / (base[i] as Run).rate))
+    console.log(row(['server', 'req/s', 'p50 ms', 'p99 ms', '× bare', '× express', 'server CPU', 'CPU µs/req', 'wrk CPU', 'calls', 'wrong', 'errors']))
+    for (const server of servers) {
+      const mine = runs.get(server) as Run[]
+      const sum = (field: keyof Run) => mine.reduce((total, run) => total + run[field], 0)
       console.log(row([
-        name, fmt(t.requests / t.seconds), fmt(t.calls / t.seconds), String(p50), String(p99), fmt(t.requests), fmt(t.non2xx), fmt(t.errors),
-        fmt(wrong), `${fmt((t.serverCpu / 1e4) / t.seconds)}%`, `${fmt((t.clientCpu / 1e4) / t.seconds)}%`,
+        server.spec.label, fmt(median(mine.map((r) => r.rate))), fmt(median(mine.map((r) => r.p50)), 2), fmt(median(mine.map((r) => r.p99)), 2),
+        fmt(ratio(mine, bare), 2), fmt(ratio(mine, express), 2),
+        `${fmt(100 * median(mine.map((r) => r.serverCpu)))}%`, fmt(median(mine.map((r) => 1e6 * r.serverCpu / r.rate))),
+        `${fmt(100 * median(mine.map((r) => r.wrkCpu)))}%`,
+        fmt(sum('calls')), fmt(sum('wrong')), fmt(sum('errors') + sum('non2xx')),
       ]))
+      if (sum('wrong') + sum('errors') + sum('non2xx') > 0) clean = false
     }
-    console.log(`  req/s by round: nccoflow ${tallies.nccoflow.rates.map((r) => fmt(r)).join(', ')}; bare ${tallies.bare.rates.map((r) => fmt(r)).join(', ')}`)
-    const ratio = median(ratios)
-    const verdict = ratio >= THROUGHPUT_TARGET ? 'met' : 'MISSED'
-    console.log(`  ratio nccoflow/bare req/s: ${fmt(ratio, 2)} (median of rounds ${ratios.map((r) => fmt(r, 2)).join(', ')}; target >= ${THROUGHPUT_TARGET}): ${verdict}`)
-    const bySteps = CALL_STEPS.map((step) => `${step} ${latencies(tallies.nccoflow, [step])} (bare ${latencies(tallies.bare, [step])})`)
-    console.log(`  p50/p99 ms by step: ${bySteps.join(', ')}`)
+    console.log('  medians of the rounds; × bare and × express: median of each round\'s ratio to that round\'s baseline;')
+    console.log('  server CPU: share of one core the server got; CPU µs/req: its CPU time per request (steadier than req/s on a busy box)')
+    for (const server of servers) console.log(`  req/s by round, ${server.spec.key}: ${(runs.get(server) as Run[]).map((r) => fmt(r.rate)).join(', ')}`)
+    for (const server of servers.filter((s) => s.logFile !== undefined)) {
+      const lines = readFileSync(server.logFile as string, 'utf8').split('\n').filter((l) => l !== '')
+      const warnings = lines.filter((l) => /"level":[4-6]0/.test(l)).length
+      console.log(`  log lines per webhook, ${server.spec.key}: ${fmt(lines.length / server.requests, 2)} (${fmt(lines.length)} lines, ${fmt(warnings)} at warn or above, for ${fmt(server.requests)} requests)`)
+    }
+    const start = servers.find((s) => s.spec.key === 'start')
+    if (start !== undefined) {
+      const mine = runs.get(start) as Run[]
+      const [toBare, toExpress, p99] = [ratio(mine, bare), ratio(mine, express), median(mine.map((r) => r.p99))]
+      console.log(`  targets, nccoflow start: ≥ ${targets.bare} × bare ${fmt(toBare, 2)} ${verdict(toBare >= targets.bare)}; `
+        + `≥ ${targets.express} × express ${fmt(toExpress, 2)} ${verdict(toExpress >= targets.express)}; p99 ≤ ${targets.p99} ms ${fmt(p99, 2)} ${verdict(p99 <= targets.p99)}`)
+    }
+    console.log(`  load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`)
   } finally {
-    await Promise.all([ours.stop(), bare?.stop()])
+    await Promise.all(servers.map((s) => s.stop()))
+    rmSync(dir, { recursive: true, force: true })
+    // bench/profile.ts gives the profile's times per request with this.
+    if (profileDir !== undefined) {
+      for (const s of servers) {
+        mkdirSync(join(profileDir, s.spec.key), { recursive: true })
+        writeFileSync(join(profileDir, s.spec.key, 'requests'), String(s.requests))
+      }
+    }
   }
+  if (!clean) console.error('Some responses were wrong or failed (columns wrong, errors): the numbers above do not count.')
+  return clean
 }
 
 async function heap(): Promise<void> {
-  const calls = Number(process.env.BENCH_CALLS ?? 100_000)
+  const calls = Number(env.BENCH_CALLS ?? 100_000)
   console.log(`Part 2: heap per active call, ${fmt(calls)} calls answered with one input each, memory store, child process`)
-  const child = fork(new URL('./heap.ts', import.meta.url), [], { env: { ...process.env, BENCH_CALLS: String(calls) } })
-  const result = await nextMessage(child, (m): m is HeapResult => typeof m === 'object' && m !== null && 'bytesPerCall' in m)
-  const parts = Object.entries(result.parts).map(([key, size]) => `${key} ${fmt(size)}`).join(', ')
+  const child = fork(new URL('./heap.ts', import.meta.url), [], { env: { ...env, BENCH_CALLS: String(calls) } })
+  const result = await new Promise<HeapResult>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as HeapResult))
+    child.once('exit', (code) => reject(new BenchError(`bench/heap.ts exited with code ${String(code)}`)))
+  })
+  const recordParts = Object.entries(result.parts).map(([key, size]) => `${key} ${fmt(size)}`).join(', ')
   console.log(`  store size ${fmt(result.storeSize)}, heap ${fmt(result.heapBefore / 2 ** 20, 1)} MiB -> ${fmt(result.heapAfter / 2 ** 20, 1)} MiB in ${fmt(result.seconds, 1)} s`)
-  console.log(`  heap per active call: ${fmt(result.bytesPerCall)} bytes (target <= ${HEAP_TARGET}): ${result.bytesPerCall <= HEAP_TARGET ? 'met' : 'MISSED'}`)
-  console.log(`  stored record JSON: ${fmt(result.recordJsonBytes)} bytes on average (${parts})`)
+  console.log(`  heap per active call: ${fmt(result.bytesPerCall)} bytes (target ≤ ${fmt(targets.heap)}): ${verdict(result.bytesPerCall <= targets.heap)}`)
+  console.log(`  stored record JSON: ${fmt(result.recordJsonBytes)} bytes on average (${recordParts})`)
 }
 
 const started = performance.now()
-if (parts.includes('throughput')) await throughput()
-if (parts.includes('heap')) await heap()
-console.log(`Done in ${fmt((performance.now() - started) / 1000, 1)} s`)
+try {
+  requireTools()
+  let ok = true
+  if (parts.includes('throughput')) ok = await throughput()
+  if (parts.includes('heap')) await heap()
+  console.log(`Done in ${fmt((performance.now() - started) / 1000, 1)} s`)
+  if (!ok) process.exitCode = 1
+} catch (error) {
+  if (!(error instanceof BenchError)) throw error
+  console.error(error.message)
+  process.exitCode = 1
+}

@@ -51,13 +51,45 @@ export function followNext(flow: LoadedFlow, call: CallRecord['call'], snapshot:
   return moved
 }
 
+/** Most NCCOs kept rendered per flow (base URLs taken from requests could otherwise grow it without bound). */
+const MAX_RENDERED = 1024
+
+/**
+ * The steps from which rendering depends on nothing of the call: every op is an action written without functions (no
+ * `update`, no `do`), and the step awaits, ends, or goes on with a `goto` to another such step. Their NCCO is rendered
+ * and validated once per base URL.
+ */
+export function fixedSteps(definition: FlowDefinition): Set<string> {
+  const fixed = new Set<string>()
+  const visiting = new Set<string>()
+  const isFixed = (name: string): boolean => {
+    if (fixed.has(name)) return true
+    if (visiting.has(name)) return false
+    visiting.add(name)
+    const step = definition.steps[name] as StepDefinition
+    const opsFixed = step.ops.every((op) => op.kind === 'action' && op.args.every((arg) => typeof arg !== 'function'))
+    const ok = opsFixed && (step.next === undefined || step.next.kind === 'static' && isFixed(step.next.target))
+    if (ok) fixed.add(name)
+    return ok
+  }
+  for (const name of Object.keys(definition.steps)) isFixed(name)
+  return fixed
+}
+
 /**
  * Renders from the step a snapshot is in: runs each step's operations in order (context updates, async work within
  * the budget, actions), follows `goto` and `retry` through steps that await nothing, and stops at an action that
  * awaits a callback or at a step with nowhere to go. The NCCO is the concatenation, validated before it leaves.
  */
-export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], from: AnyMachineSnapshot, baseUrl: string, log: Logger): Promise<{ snapshot: AnyMachineSnapshot; ncco: NccoAction[] }> {
+export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], from: AnyMachineSnapshot, baseUrl: string, log: Logger): Promise<{ snapshot: AnyMachineSnapshot; ncco: readonly NccoAction[] }> {
   const { definition, compiled } = flow
+  const start = String(from.value)
+  const cacheKey = flow.fixed.has(start) ? `${baseUrl}\n${start}` : undefined
+  const cached = cacheKey === undefined ? undefined : flow.rendered.get(cacheKey)
+  if (cached !== undefined) {
+    const snapshot = cached.step === start ? from : compiled.restore({ value: cached.step, context: from.context as MachineContext })
+    return { snapshot, ncco: cached.ncco }
+  }
   const deadline = Date.now() + definition.budgetMs
   const ncco: NccoAction[] = []
   let snapshot = from
@@ -89,5 +121,7 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
   }
   const issues = validateNcco(ncco).filter((i) => i.severity === 'error')
   if (issues.length > 0) throw new errors.NCCO_INVALID.Error(issues.map((i) => `${JSON.stringify(i.path)} ${i.message}`).join('; '))
+  Object.freeze(ncco)
+  if (cacheKey !== undefined && flow.rendered.size < MAX_RENDERED) flow.rendered.set(cacheKey, { step: String(snapshot.value), ncco })
   return { snapshot, ncco }
 }

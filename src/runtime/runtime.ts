@@ -6,7 +6,7 @@ import { callbackKind } from './callbacks/index.js'
 import { handleEvent } from './events.js'
 import { silentLogger, withBindings, type Logger } from './log.js'
 import { compileFlow } from './machine.js'
-import { renderFrom } from './render.js'
+import { fixedSteps, renderFrom } from './render.js'
 import { createMemoryStore, type CallStore } from './store/index.js'
 import { CallTransactions, type CallTtl } from './transaction.js'
 import type { LoadedFlow, Payload, RequestInfo } from './types.js'
@@ -40,7 +40,9 @@ export class CallRuntime {
   readonly #log: Logger
 
   constructor(options: RuntimeOptions) {
-    for (const definition of options.flows) this.#flows.set(definition.name, { definition, compiled: compileFlow(definition) })
+    for (const definition of options.flows) {
+      this.#flows.set(definition.name, { definition, compiled: compileFlow(definition), fixed: fixedSteps(definition), rendered: new Map() })
+    }
     this.#store = options.store ?? createMemoryStore<CallRecord>()
     this.#transactions = new CallTransactions(this.#store, options.ttl)
     this.#log = options.logger ?? silentLogger

@@ -1,12 +1,17 @@
 import type { FlowDefinition } from '../dsl/types.js'
+import type { NccoAction } from '../ncco/index.js'
 import type { CallRecord } from './call-record.js'
 import type { Logger } from './log.js'
 import type { CompiledFlow } from './machine.js'
 
-/** A flow the runtime serves: its definition and its compiled machine. */
+/** A flow the runtime serves: its definition, its compiled machine and the NCCOs of its fixed steps. */
 export interface LoadedFlow {
   readonly definition: FlowDefinition
   readonly compiled: CompiledFlow
+  /** The steps whose rendering depends on nothing of the call (see `fixedSteps`). */
+  readonly fixed: ReadonlySet<string>
+  /** NCCOs rendered from fixed steps, by base URL and step, validated once: the step the call ends in, and the NCCO. */
+  readonly rendered: Map<string, { readonly step: string; readonly ncco: readonly NccoAction[] }>
 }
 
 /** A webhook payload, normalised. */
