@@ -28,6 +28,15 @@ Commands:
 Environment:
   PORT (3000), HOST (127.0.0.1), PUBLIC_URL (base of callback URLs; default: taken from each request),
   FLOWS_DIR (./flows), DEFAULT_FLOW (the only flow, or the one named "default"), LOG_LEVEL (info)
+
+Security (docs/security.md):
+  VONAGE_SIGNATURE_SECRET   verify signed webhooks with this signature secret; "new,old" while rotating
+                            (default: not verified, with a warning)
+  VONAGE_API_KEY, VONAGE_APPLICATION_ID   when set, a token's api_key / application_id must match
+  VONAGE_SIGNATURE_MAX_AGE  most seconds between a token's iat and now (300)
+  ALLOWED_IPS               addresses and CIDR ranges webhooks may come from, comma-separated (default: any)
+  TRUST_PROXY               proxies whose X-Forwarded-For names the client: a hop count, addresses, or true
+                            (default: none, the socket's address counts)
 `
 
 /** What the command reads from its environment. */
@@ -46,6 +55,32 @@ export interface CliIo {
 /** The process's own output and signals. */
 export const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), signals: process }
 
+/** A comma-separated variable as a list; unset or empty is undefined. */
+function list(value: string | undefined): string[] | undefined {
+  const items = (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  return items.length === 0 ? undefined : items
+}
+
+/** `TRUST_PROXY` as fastify's `trustProxy`: `true`/`false`, a hop count, or addresses; unset is undefined (none). */
+function trustProxy(value: string | undefined): boolean | number | string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  if (/^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true'
+  if (/^\d+$/.test(value.trim())) return Number(value)
+  return list(value)
+}
+
+/** The `signature` option from `VONAGE_SIGNATURE_SECRET` and its companions; undefined without a secret. */
+function signature(env: CliEnv) {
+  const secret = list(env.VONAGE_SIGNATURE_SECRET)
+  if (secret === undefined) return undefined
+  return {
+    secret,
+    maxAgeSeconds: env.VONAGE_SIGNATURE_MAX_AGE ? Number(env.VONAGE_SIGNATURE_MAX_AGE) : undefined,
+    apiKey: env.VONAGE_API_KEY || undefined,
+    applicationId: env.VONAGE_APPLICATION_ID || undefined,
+  }
+}
+
 /** The command's settings from its environment, with their defaults (DESIGN §7). */
 export function settings(env: CliEnv) {
   return {
@@ -55,6 +90,9 @@ export function settings(env: CliEnv) {
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.PUBLIC_URL || undefined,
     defaultFlow: env.DEFAULT_FLOW || undefined,
+    signature: signature(env),
+    allowedIps: list(env.ALLOWED_IPS),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   }
 }
 
@@ -83,8 +121,8 @@ function nccoArguments(args: readonly string[]) {
 }
 
 async function server(env: CliEnv, logger: boolean | object): Promise<FastifyInstance> {
-  const { flowsDir, publicUrl, defaultFlow } = settings(env)
-  return buildServer({ flows: await loadFlows(flowsDir), logger, publicUrl, defaultFlow })
+  const { flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy } = settings(env)
+  return buildServer({ flows: await loadFlows(flowsDir), logger, publicUrl, defaultFlow, signature, allowedIps, trustProxy })
 }
 
 /** Starts the server; resolves once it listens, with the running instance. It closes on SIGINT or SIGTERM. */

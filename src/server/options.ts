@@ -4,6 +4,7 @@ import { errors } from '../errors.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import type { CallStore } from '../runtime/store/index.js'
 import type { CallTtl } from '../runtime/transaction.js'
+import type { SignatureOptions } from './signature.js'
 
 /** Options of the nccoflow fastify plugin; the `nccoflow` command reads the same from the environment. */
 export interface NccoflowOptions {
@@ -21,6 +22,10 @@ export interface NccoflowOptions {
   readonly ttl?: CallTtl
   /** Route prefix, e.g. `/vonage`; default none. */
   readonly prefix?: string
+  /** Verify Vonage's signed webhooks (env `VONAGE_SIGNATURE_SECRET`, …); without it webhooks are not verified, with a start-up warning. See docs/security.md. */
+  readonly signature?: SignatureOptions
+  /** Addresses and CIDR ranges webhooks may come from (env `ALLOWED_IPS`), IPv4 and IPv6; default any. */
+  readonly allowedIps?: readonly string[]
 }
 
 /** The plugin's options once checked, with what follows from them. */

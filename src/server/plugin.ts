@@ -5,6 +5,7 @@ import type { RequestInfo } from '../runtime/types.js'
 import { resolveOptions, type NccoflowOptions } from './options.js'
 import { keepRawBody } from './raw-body.js'
 import { registerRoutes } from './routes.js'
+import { webhookGuard } from './webhook-guard.js'
 import { requestKey, type RouteInfo } from './webhook-route.js'
 
 export type { RouteInfo } from './webhook-route.js'
@@ -24,6 +25,8 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   }
   const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log })
   keepRawBody(app)
+  // Before any route: it guards the routes registered after it with `config: { webhook: true }`.
+  webhookGuard(app, { signature: options.signature, allowedIps: options.allowedIps })
 
   let warnedBase = false
   const baseUrl = (request: FastifyRequest): string => {

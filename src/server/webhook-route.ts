@@ -68,6 +68,8 @@ export function registerWebhook(app: FastifyInstance, route: WebhookRoute, fallb
     app.route({
       method,
       url,
+      // The signature and allowedIps options guard it (webhook-guard.ts).
+      config: { webhook: true },
       // Vonage's payloads are small; a bound keeps a hostile one from growing the store.
       bodyLimit: BODY_LIMIT,
       errorHandler: fallback === undefined

@@ -1,12 +1,14 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { EventEmitter } from 'node:events'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { main, processIo, settings, start } from '../../src/cli/main.js'
 import { loadFlows } from '../../src/cli/load-flows.js'
 import { graphLegend } from '../../src/cli/graph-legend.js'
 import { flowToMermaid } from '../../src/dsl/graph.js'
 import ivrMenu from '../../flows/ivr-menu.js'
+import { vonageToken } from '../server/fixtures/vonage-token.js'
 
 const flowsDir = new URL('../../flows', import.meta.url).pathname
 const env = { FLOWS_DIR: flowsDir, DEFAULT_FLOW: 'ivr-menu' }
@@ -202,9 +204,10 @@ t.test('the start command closes the server on SIGTERM', async (t) => {
 })
 
 t.test('settings come from the environment, with the documented defaults', async (t) => {
-  t.strictSame(settings({}), { flowsDir: './flows', port: 3000, host: '127.0.0.1', logLevel: 'info', publicUrl: undefined, defaultFlow: undefined })
+  const unset = { signature: undefined, allowedIps: undefined, trustProxy: undefined }
+  t.strictSame(settings({}), { flowsDir: './flows', port: 3000, host: '127.0.0.1', logLevel: 'info', publicUrl: undefined, defaultFlow: undefined, ...unset })
   t.strictSame(settings({ FLOWS_DIR: 'x', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug', PUBLIC_URL: 'https://ivr.test', DEFAULT_FLOW: 'survey' }),
-    { flowsDir: 'x', port: 8080, host: '0.0.0.0', logLevel: 'debug', publicUrl: 'https://ivr.test', defaultFlow: 'survey' })
+    { flowsDir: 'x', port: 8080, host: '0.0.0.0', logLevel: 'debug', publicUrl: 'https://ivr.test', defaultFlow: 'survey', ...unset })
   t.strictSame(settings({ PUBLIC_URL: '', DEFAULT_FLOW: '' }).publicUrl, undefined, 'an empty variable counts as unset')
 })
 
@@ -212,4 +215,44 @@ t.test('the process io writes to stdout and stderr and listens to the process', 
   processIo.out('')
   processIo.err('')
   t.equal(processIo.signals, process)
+})
+
+t.test('security settings: signature secret list, its companions, ALLOWED_IPS and TRUST_PROXY', async (t) => {
+  const security = (env: Record<string, string>) => {
+    const { signature, allowedIps, trustProxy } = settings(env)
+    return { signature, allowedIps, trustProxy }
+  }
+  t.strictSame(security({ VONAGE_SIGNATURE_SECRET: 'new-secret, old-secret', VONAGE_API_KEY: 'abcd1234', VONAGE_APPLICATION_ID: 'app-1', VONAGE_SIGNATURE_MAX_AGE: '60', ALLOWED_IPS: '198.51.100.0/24, 2001:db8::/32,', TRUST_PROXY: '1' }), {
+    signature: { secret: ['new-secret', 'old-secret'], maxAgeSeconds: 60, apiKey: 'abcd1234', applicationId: 'app-1' },
+    allowedIps: ['198.51.100.0/24', '2001:db8::/32'],
+    trustProxy: 1,
+  })
+  t.strictSame(security({ VONAGE_SIGNATURE_SECRET: 's', VONAGE_API_KEY: '', VONAGE_SIGNATURE_MAX_AGE: '' }).signature, { secret: ['s'], maxAgeSeconds: undefined, apiKey: undefined, applicationId: undefined })
+  t.strictSame(security({ VONAGE_SIGNATURE_SECRET: ' , ', VONAGE_API_KEY: 'abcd1234', ALLOWED_IPS: '' }), { signature: undefined, allowedIps: undefined, trustProxy: undefined }, 'no secret: off')
+  t.ok(Number.isNaN(settings({ VONAGE_SIGNATURE_SECRET: 's', VONAGE_SIGNATURE_MAX_AGE: 'soon' }).signature?.maxAgeSeconds), 'not a number: left for the plugin to refuse')
+  t.equal(settings({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(settings({ TRUST_PROXY: 'FALSE' }).trustProxy, false)
+  t.equal(settings({ TRUST_PROXY: ' ' }).trustProxy, undefined)
+  t.strictSame(settings({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy, ['10.0.0.1', '10.0.0.2'])
+  t.match((await run(['help'])).out, /VONAGE_SIGNATURE_SECRET {3}verify signed webhooks[\s\S]*ALLOWED_IPS[\s\S]*TRUST_PROXY/)
+})
+
+t.test('start reads the security settings: signed webhooks, allowlist, trusted proxy hops', async (t) => {
+  const secret = 'cli-signature-secret'
+  const app = await start({ ...env, PORT: '0', LOG_LEVEL: 'silent', VONAGE_SIGNATURE_SECRET: `${secret},older`, ALLOWED_IPS: '198.51.100.0/24', TRUST_PROXY: '1' }, new EventEmitter())
+  t.teardown(() => app.close())
+  const { port } = app.server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}/answer?uuid=cli-s1&conversation_uuid=CON-cli-s1&to=447700900000`
+  t.equal((await fetch(url)).status, 403, 'the proxy itself is not in ALLOWED_IPS')
+  const viaProxy = { 'x-forwarded-for': '198.51.100.7' }
+  t.equal((await fetch(url, { headers: viaProxy })).status, 503, 'the client is, but the request is not signed')
+  const token = vonageToken({ secret })
+  const signed = await fetch(url, { headers: { ...viaProxy, authorization: `Bearer ${token}` } })
+  t.equal(signed.status, 200)
+  t.strictSame(((await signed.json()) as { action: string }[]).map((a) => a.action), ['talk', 'input'])
+  t.equal((await fetch(url, { headers: { ...viaProxy, authorization: `Bearer ${vonageToken({ secret: 'older' })}` } })).status, 200, 'the older secret of the list')
+  const badMaxAge = await run(['routes'], { ...env, VONAGE_SIGNATURE_SECRET: secret, VONAGE_SIGNATURE_MAX_AGE: 'soon' })
+  t.match(badMaxAge, { code: 1, err: /Invalid nccoflow option signature\.maxAgeSeconds/ })
+  const badRange = await run(['routes'], { ...env, ALLOWED_IPS: '10.0.0.0/33' })
+  t.match(badRange, { code: 1, err: /Invalid nccoflow option allowedIps: "10\.0\.0\.0\/33"/ })
 })
