@@ -26,7 +26,7 @@ export type { NccoflowOptions } from './server/options.js'
 
 export { StoreArgumentError, StoreConflictError, type CallStore, type Versioned } from './runtime/store/contract.js'
 export { createMemoryStore, type MemoryCallStore, type MemoryStoreOptions } from './runtime/store/memory.js'
-export type { CallRecord, HistoryEntry } from './runtime/call-record.js'
+export type { CallRecord, HistoryEntry, LastAnswer } from './runtime/call-record.js'
 export type { PersistedState } from './runtime/machine.js'
 export type { CallTtl } from './runtime/transaction.js'
 

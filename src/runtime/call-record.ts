@@ -21,13 +21,21 @@ export interface CallRecord {
   /** Every distinct event, ordered by timestamp (bounded; the oldest are dropped first). */
   readonly history: readonly HistoryEntry[]
   /**
-   * The last NCCO-returning request: its key and the NCCO it got, so a retry gets the same answer; `event` names the
-   * event that produced it when duplicates of that event can arrive with other bytes (connect leg statuses).
+   * The last NCCO-returning request: its key and the answer it got, so a retry gets the same answer; `event` names the
+   * event that answered it (duplicates of an event can arrive in other bytes). The answer is kept as the NCCO, or, when
+   * it came from a fixed step (one whose NCCO depends on nothing of the call), as that step and the base URL it was
+   * rendered for: the NCCO is rendered again, identical, when needed, and the record stays small.
    */
-  readonly last?: { readonly key: string; readonly ncco: readonly NccoAction[]; readonly event?: string }
+  readonly last?: LastAnswer
   readonly createdAt: number
   readonly updatedAt: number
 }
+
+/** The answer a call's last NCCO-returning request got (see {@link CallRecord.last}). */
+export type LastAnswer = { readonly key: string; readonly event?: string } & (
+  | { readonly ncco: readonly NccoAction[] }
+  | { readonly fixed: { readonly step: string; readonly base: string } }
+)
 
 /** Most history entries kept per call. */
 export const HISTORY_LIMIT = 50

@@ -1,4 +1,4 @@
-export { addHistory, HISTORY_LIMIT, type CallRecord, type HistoryEntry } from './call-record.js'
+export { addHistory, HISTORY_LIMIT, type CallRecord, type HistoryEntry, type LastAnswer } from './call-record.js'
 export { callbackReturnsNcco } from './callbacks/index.js'
 export { silentLogger, type Logger } from './log.js'
 export { compileFlow, type CompiledFlow, type FlowEvent, type MachineContext, type PersistedState } from './machine.js'

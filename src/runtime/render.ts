@@ -3,8 +3,8 @@ import { awaitsCallback, renderAction, resolve } from '../dsl/render.js'
 import type { CallInfo, FlowDefinition, StepArgs, StepDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
 import { actionDefinitions, notify, validateNcco, type NccoAction } from '../ncco/index.js'
-import type { CallRecord } from './call-record.js'
-import type { Logger } from './log.js'
+import type { CallRecord, LastAnswer } from './call-record.js'
+import { silentLogger, type Logger } from './log.js'
 import type { MachineContext } from './machine.js'
 import type { LoadedFlow } from './types.js'
 
@@ -51,6 +51,26 @@ export function followNext(flow: LoadedFlow, call: CallRecord['call'], snapshot:
   return moved
 }
 
+/** What rendering gives: the snapshot the call ends in, the NCCO, and the fixed step it was rendered from, if it was. */
+export interface Rendered {
+  readonly snapshot: AnyMachineSnapshot
+  readonly ncco: readonly NccoAction[]
+  readonly fixed?: { readonly step: string; readonly base: string }
+}
+
+/** The answer to keep as `last` for a request answered with what was rendered. */
+export function lastAnswer(key: string, rendered: Rendered, event?: string): LastAnswer {
+  const answer = rendered.fixed === undefined ? { ncco: rendered.ncco } : { fixed: rendered.fixed }
+  return { key, ...(event === undefined ? {} : { event }), ...answer }
+}
+
+/** The NCCO a call's last answer was: kept as it is, or the fixed step's, rendered again (identical) from the cache. */
+export async function lastNcco(flow: LoadedFlow, call: CallRecord['call'], last: LastAnswer): Promise<readonly NccoAction[]> {
+  if ('ncco' in last) return last.ncco
+  const from = flow.compiled.restore({ value: last.fixed.step, context: { ctx: {} } })
+  return (await renderFrom(flow, call, from, last.fixed.base, silentLogger)).ncco
+}
+
 /** Most NCCOs kept rendered per flow (base URLs taken from requests could otherwise grow it without bound). */
 const MAX_RENDERED = 1024
 
@@ -81,14 +101,14 @@ export function fixedSteps(definition: FlowDefinition): Set<string> {
  * the budget, actions), follows `goto` and `retry` through steps that await nothing, and stops at an action that
  * awaits a callback or at a step with nowhere to go. The NCCO is the concatenation, validated before it leaves.
  */
-export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], from: AnyMachineSnapshot, baseUrl: string, log: Logger): Promise<{ snapshot: AnyMachineSnapshot; ncco: readonly NccoAction[] }> {
+export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], from: AnyMachineSnapshot, baseUrl: string, log: Logger): Promise<Rendered> {
   const { definition, compiled } = flow
   const start = String(from.value)
   const cacheKey = flow.fixed.has(start) ? `${baseUrl}\n${start}` : undefined
   const cached = cacheKey === undefined ? undefined : flow.rendered.get(cacheKey)
   if (cached !== undefined) {
     const snapshot = cached.step === start ? from : compiled.restore({ value: cached.step, context: from.context as MachineContext })
-    return { snapshot, ncco: cached.ncco }
+    return { snapshot, ncco: cached.ncco, fixed: { step: start, base: baseUrl } }
   }
   const deadline = Date.now() + definition.budgetMs
   const ncco: NccoAction[] = []
@@ -122,6 +142,7 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
   const issues = validateNcco(ncco).filter((i) => i.severity === 'error')
   if (issues.length > 0) throw new errors.NCCO_INVALID.Error(issues.map((i) => `${JSON.stringify(i.path)} ${i.message}`).join('; '))
   Object.freeze(ncco)
-  if (cacheKey !== undefined && flow.rendered.size < MAX_RENDERED) flow.rendered.set(cacheKey, { step: String(snapshot.value), ncco })
-  return { snapshot, ncco }
+  if (cacheKey === undefined) return { snapshot, ncco }
+  if (flow.rendered.size < MAX_RENDERED) flow.rendered.set(cacheKey, { step: String(snapshot.value), ncco })
+  return { snapshot, ncco, fixed: { step: start, base: baseUrl } }
 }

@@ -6,7 +6,7 @@ import { callbackKind } from './callbacks/index.js'
 import { handleEvent } from './events.js'
 import { silentLogger, withBindings, type Logger } from './log.js'
 import { compileFlow } from './machine.js'
-import { fixedSteps, renderFrom } from './render.js'
+import { fixedSteps, lastAnswer, lastNcco, renderFrom } from './render.js'
 import { createMemoryStore, type CallStore } from './store/index.js'
 import { CallTransactions, type CallTtl } from './transaction.js'
 import type { LoadedFlow, Payload, RequestInfo } from './types.js'
@@ -78,7 +78,7 @@ export class CallRuntime {
     return this.#transactions.run(uuid, log, flow.definition.fallback, async (stored) => {
       if (stored !== undefined) {
         log.debug({ event: 'answer.retry' }, 'answer webhook for a call already answered: same NCCO again')
-        return { response: stored.last?.ncco ?? flow.definition.fallback }
+        return { response: stored.last === undefined ? flow.definition.fallback : await lastNcco(flow, stored.call, stored.last) }
       }
       const from = typeof payload.from === 'string' ? payload.from : typeof payload.from_user === 'string' ? payload.from_user : undefined
       const call: CallRecord['call'] = {
@@ -88,21 +88,21 @@ export class CallRuntime {
         ...(typeof payload.to === 'string' ? { to: payload.to } : {}),
       }
       const start = flow.compiled.start({ ctx: structuredClone(flow.definition.context) as Record<string, unknown> })
-      const { snapshot, ncco } = await renderFrom(flow, call, start, request.baseUrl, log)
+      const rendering = await renderFrom(flow, call, start, request.baseUrl, log)
       const now = Date.now()
       const record: CallRecord = {
         flow: flowName,
         flowVersion: flow.definition.version,
         call,
-        state: flow.compiled.persist(snapshot),
+        state: flow.compiled.persist(rendering.snapshot),
         ended: false,
         history: [{ event: 'answer', at: new Date(now).toISOString() }],
-        last: { key: request.key, ncco },
+        last: lastAnswer(request.key, rendering),
         createdAt: now,
         updatedAt: now,
       }
       if (call.conversationUuid !== undefined) await this.#store.setAlias(`conversation:${call.conversationUuid}`, uuid, this.#transactions.activeTtl)
-      return { response: ncco, record }
+      return { response: rendering.ncco, record }
     })
   }
 
@@ -125,7 +125,7 @@ export class CallRuntime {
       }
       if (kind.returnsNcco && record.last?.key === request.key) {
         log.debug({ event: 'callback.retry', segment }, 'retried callback: same NCCO again')
-        return { response: record.last.ncco }
+        return { response: await lastNcco(flow, record.call, record.last) }
       }
       return kind.handle({ flow, step, segment, payload, record, request, log })
     })

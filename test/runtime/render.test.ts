@@ -1,7 +1,10 @@
 import t from 'tap'
 import ivrMenu from '../../flows/ivr-menu.js'
 import survey from '../../flows/survey.js'
+import type { CallRecord } from '../../src/runtime/call-record.js'
 import { silentLogger } from '../../src/runtime/log.js'
+import { CallRuntime } from '../../src/runtime/runtime.js'
+import { createMemoryStore } from '../../src/runtime/store/memory.js'
 import { compileFlow } from '../../src/runtime/machine.js'
 import { fixedSteps, renderFrom } from '../../src/runtime/render.js'
 import type { LoadedFlow } from '../../src/runtime/types.js'
@@ -45,4 +48,24 @@ t.test('steps that depend on the call are rendered every time; the cache is boun
   const rating = flow.compiled.restore({ value: 'rating', context: { ctx: { rating: 0, word: '' } } })
   for (let n = 0; n < 1030; n += 1) await renderFrom(flow, { uuid: 'r3' }, rating, `https://h${n}.test`, silentLogger)
   t.equal(flow.rendered.size, 1024, 'base URLs taken from requests cannot grow it without bound')
+})
+
+t.test('a fixed step\'s answer is kept as a reference; a retry, even on a runtime that never rendered it, gets the same bytes', async (t) => {
+  const store = createMemoryStore<CallRecord>()
+  t.teardown(() => store.close())
+  const first = new CallRuntime({ flows: [ivrMenu.toDefinition(), survey.toDefinition()], store })
+  const request = { baseUrl: 'https://a.test', key: 'answer-1' }
+  const answered = await first.answer('ivr-menu', { uuid: 'f1', conversation_uuid: 'CON-f1' }, request)
+  const stored = (await store.get('f1'))?.value
+  t.strictSame(stored?.last, { key: 'answer-1', fixed: { step: 'menu', base: 'https://a.test' } }, 'no copy of the NCCO in the record')
+  const restarted = new CallRuntime({ flows: [ivrMenu.toDefinition(), survey.toDefinition()], store })
+  t.equal(JSON.stringify(await restarted.answer('ivr-menu', { uuid: 'f1', conversation_uuid: 'CON-f1' }, request)), JSON.stringify(answered))
+  const input = { uuid: 'f1', conversation_uuid: 'CON-f1', dtmf: { digits: '2' }, timestamp: '2030-01-01T00:00:00.000Z' }
+  const voicemail = await first.callback('ivr-menu', 'menu', 'input', input, { baseUrl: 'https://a.test', key: 'input-1' })
+  t.equal(JSON.stringify(await restarted.callback('ivr-menu', 'menu', 'input', input, { baseUrl: 'https://a.test', key: 'input-1' })), JSON.stringify(voicemail), 'a retried input')
+  t.equal(JSON.stringify(await restarted.callback('ivr-menu', 'menu', 'input', { ...input, dtmf: { digits: '2', timed_out: false } }, { baseUrl: 'https://a.test', key: 'input-2' })), JSON.stringify(voicemail), 'a duplicate in other bytes')
+  // A step that depends on the call keeps its NCCO in the record.
+  await first.answer('survey', { uuid: 's1', conversation_uuid: 'CON-s1' }, { baseUrl: 'https://a.test', key: 'answer-s1' })
+  await first.callback('survey', 'rating', 'input', { uuid: 's1', dtmf: { digits: '4' } }, { baseUrl: 'https://a.test', key: 'input-s1' })
+  t.match((await store.get('s1'))?.value.last, { key: 'input-s1', ncco: [{ action: 'talk', text: 'You gave us 4. In one word, how would you describe us?' }] })
 })

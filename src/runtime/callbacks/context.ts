@@ -3,7 +3,7 @@ import type { StepDefinition } from '../../dsl/types.js'
 import type { NccoAction } from '../../ncco/index.js'
 import { addHistory, type CallRecord } from '../call-record.js'
 import type { Logger } from '../log.js'
-import { renderFrom, stepArgs } from '../render.js'
+import { lastAnswer, lastNcco, renderFrom, stepArgs } from '../render.js'
 import { receivedAt } from '../time.js'
 import type { Effect, LoadedFlow, Outcome, Payload, RequestInfo } from '../types.js'
 
@@ -45,41 +45,46 @@ export function sight(c: CallbackContext, event: string): Sighting {
   return { history, id: `${event}@${at}@${leg ?? ''}`, duplicate: stamped && history === c.record.history }
 }
 
-/** What a duplicate of an NCCO-returning callback gets: the first one's answer, or the call's latest NCCO if it has moved on. */
-export function duplicateAnswer(c: CallbackContext, seen: Sighting, otherwise: readonly NccoAction[]): Outcome<readonly NccoAction[]> {
+/** The call's latest NCCO (the answer to its last NCCO-returning request), or `otherwise` when it has none. */
+export async function latestNcco(c: CallbackContext, otherwise: readonly NccoAction[] = []): Promise<readonly NccoAction[]> {
+  return c.record.last === undefined ? otherwise : lastNcco(c.flow, c.record.call, c.record.last)
+}
+
+/** What a duplicate of an NCCO-returning callback gets: the first one's answer, or `otherwise` if the call has moved on. */
+export async function duplicateAnswer(c: CallbackContext, seen: Sighting, otherwise: () => Promise<readonly NccoAction[]>): Promise<Outcome<readonly NccoAction[]>> {
   c.log.debug({ segment: c.segment, event: seen.id }, 'duplicate callback: not advancing')
-  return { response: c.record.last?.event === seen.id ? c.record.last.ncco : otherwise }
+  return { response: c.record.last?.event === seen.id ? await latestNcco(c) : await otherwise() }
 }
 
 /**
  * For a callback that moves the call on from its step (input, notify): the answer when it comes too late (the call
  * ended or left the step) or is a duplicate (the answer saved with it as `last`), or else its sighting to go on with.
  */
-export function moving(c: CallbackContext, event: string): { readonly answer: Outcome<readonly NccoAction[]> } | { readonly seen: Sighting } {
-  const stale = staleAnswer(c)
+export async function moving(c: CallbackContext, event: string): Promise<{ readonly answer: Outcome<readonly NccoAction[]> } | { readonly seen: Sighting }> {
+  const stale = await staleAnswer(c)
   if (stale !== undefined) return { answer: stale }
   const seen = sight(c, event)
-  return seen.duplicate ? { answer: duplicateAnswer(c, seen, (c.record.last as NonNullable<CallRecord['last']>).ncco) } : { seen }
+  return seen.duplicate ? { answer: await duplicateAnswer(c, seen, () => latestNcco(c)) } : { seen }
 }
 
 /** The answer to a callback for a call that has ended (carry on) or for a step it has left (its latest NCCO); undefined when current. */
-export function staleAnswer(c: CallbackContext): Outcome<readonly NccoAction[]> | undefined {
+export async function staleAnswer(c: CallbackContext): Promise<Outcome<readonly NccoAction[]> | undefined> {
   if (c.record.ended) {
     c.log.debug({ segment: c.segment }, 'callback for a call that has ended: carry on')
     return { response: [] }
   }
   if (c.record.state.value !== c.step.name) {
     c.log.warn({ segment: c.segment, current: c.record.state.value }, 'callback for a step the call has left (late or duplicate): not advancing')
-    return { response: c.record.last?.ncco ?? [] }
+    return { response: await latestNcco(c) }
   }
   return undefined
 }
 
 /** Renders from a snapshot and builds the record to save, with the answer kept for retries and duplicates. */
 export async function rendered(c: CallbackContext, snapshot: AnyMachineSnapshot, seen: Sighting): Promise<Outcome<readonly NccoAction[]>> {
-  const { snapshot: after, ncco } = await renderFrom(c.flow, c.record.call, snapshot, c.request.baseUrl, c.log)
-  const record: CallRecord = { ...c.record, state: c.flow.compiled.persist(after), history: seen.history, last: { key: c.request.key, ncco, event: seen.id }, updatedAt: Date.now() }
-  return { response: ncco, record }
+  const rendering = await renderFrom(c.flow, c.record.call, snapshot, c.request.baseUrl, c.log)
+  const record: CallRecord = { ...c.record, state: c.flow.compiled.persist(rendering.snapshot), history: seen.history, last: lastAnswer(c.request.key, rendering, seen.id), updatedAt: Date.now() }
+  return { response: rendering.ncco, record }
 }
 
 /** The step's handlers for this callback, as effects to run after saving. */

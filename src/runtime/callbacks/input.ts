@@ -9,7 +9,7 @@ import { moving, rendered, type CallbackKind } from './context.js'
 export const inputCallback: CallbackKind = {
   returnsNcco: true,
   async handle(c) {
-    const moves = moving(c, 'input')
+    const moves = await moving(c, 'input')
     if ('answer' in moves) return moves.answer
     const { seen } = moves
     const input = toInputResult(c.payload)

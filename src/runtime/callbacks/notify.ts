@@ -5,7 +5,7 @@ import { handlerEffects, moving, rendered, type CallbackKind } from './context.j
 export const notifyCallback: CallbackKind = {
   returnsNcco: true,
   async handle(c) {
-    const moves = moving(c, 'notify')
+    const moves = await moving(c, 'notify')
     if ('answer' in moves) return moves.answer
     const { seen } = moves
     const effects = handlerEffects(c, c.record)
