@@ -27,6 +27,7 @@ export const errors = {
   RUNTIME_LOOP: entry('NCCOFLOW_ERR_RUNTIME_LOOP', 500, 'Flow passed %s steps without waiting for the caller; a goto loop?'),
   STORE_CONFLICT: entry('NCCOFLOW_ERR_STORE_CONFLICT', 409, 'Call store conflict for %s: expected version %s, found %s'),
   STORE_INVALID_ARGUMENT: entry('NCCOFLOW_ERR_STORE_INVALID_ARGUMENT', 500, 'Invalid call store argument: %s'),
+  STORE_UNAVAILABLE: entry('NCCOFLOW_ERR_STORE_UNAVAILABLE', 503, 'The call store does not answer: %s'),
   SIGNATURE_INVALID: entry('NCCOFLOW_ERR_SIGNATURE_INVALID', 401, 'Webhook signature rejected (%s): %s'),
   SIGNATURE_MISSING: entry('NCCOFLOW_ERR_SIGNATURE_MISSING', 503, 'Webhook is not signed: %s'),
   IP_FORBIDDEN: entry('NCCOFLOW_ERR_IP_FORBIDDEN', 403, 'Webhook from %s refused: %s'),

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
 import { errors } from '../errors.js'
 import { graphLegend } from './graph-legend.js'
+import type { CallRecord } from '../runtime/call-record.js'
+import { checkRedisUrl, createRedisStore, redactRedisUrl } from '../runtime/store/redis.js'
 import { buildServer } from '../server/build.js'
 import { loadFlows } from './load-flows.js'
 
@@ -28,6 +30,11 @@ Commands:
 Environment:
   PORT (3000), HOST (127.0.0.1), PUBLIC_URL (base of callback URLs; default: taken from each request),
   FLOWS_DIR (./flows), DEFAULT_FLOW (the only flow, or the one named "default"), LOG_LEVEL (info)
+
+Calls (docs/deployment.md):
+  REDIS_URL                 keep calls in Redis (redis://[:password@]host:6379[/db], rediss:// for TLS), shared by
+                            every instance using it (default: in this process's memory, lost on restart)
+  REDIS_PREFIX              prefix of every Redis key (nccoflow:)
 
 Security (docs/security.md):
   VONAGE_SIGNATURE_SECRET   verify signed webhooks with this signature secret; "new,old" while rotating
@@ -93,6 +100,8 @@ export function settings(env: CliEnv) {
     signature: signature(env),
     allowedIps: list(env.ALLOWED_IPS),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX ?? 'nccoflow:',
   }
 }
 
@@ -120,23 +129,44 @@ function nccoArguments(args: readonly string[]) {
   return { flow, step, call: { from: values.from ?? '447700900000', to: values.to ?? '447700900001' }, context: context as Record<string, unknown> }
 }
 
-async function server(env: CliEnv, logger: boolean | object): Promise<FastifyInstance> {
+/** A server on the flows of FLOWS_DIR, in memory (the commands that only look at flows). */
+async function server(env: CliEnv): Promise<FastifyInstance> {
   const { flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy } = settings(env)
-  return buildServer({ flows: await loadFlows(flowsDir), logger, publicUrl, defaultFlow, signature, allowedIps, trustProxy })
+  return buildServer({ flows: await loadFlows(flowsDir), logger: false, publicUrl, defaultFlow, signature, allowedIps, trustProxy })
 }
 
-/** Starts the server; resolves once it listens, with the running instance. It closes on SIGINT or SIGTERM. */
+/**
+ * Starts the server; resolves once it listens, with the running instance. On SIGINT or SIGTERM it stops accepting
+ * connections, finishes the webhooks in flight, closes the store and its Redis connection, and lets the process exit.
+ */
 export async function start(env: CliEnv, signals: CliIo['signals']): Promise<FastifyInstance> {
-  const { port, host, logLevel } = settings(env)
+  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix } = settings(env)
+  if (redisUrl !== undefined) checkRedisUrl(redisUrl, 'REDIS_URL')
+  const flows = await loadFlows(flowsDir)
   // Log lines are written to stdout in the background (pino's asynchronous destination), not one blocking write per
   // line on the webhook's path; what is pending is flushed when the server closes.
   const stdout = pino.destination({ dest: 1, sync: false })
-  const app = await server(env, { level: logLevel, stream: stdout })
+  const logger = pino({ level: logLevel }, stdout)
+  // Without Redis answering, the server starts anyway: /healthz says 503, calls get the fallback, the client retries.
+  const store = redisUrl === undefined ? undefined : createRedisStore<CallRecord>({ url: redisUrl, prefix: redisPrefix, logger })
+  let app: FastifyInstance
+  try {
+    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy })
+  } catch (error) {
+    await store?.close()
+    throw error
+  }
   app.addHook('onClose', async () => {
     stdout.flushSync()
   })
-  const address = await app.listen({ port, host })
-  app.log.info({ flows: [...app.nccoflow.runtime.flows.keys()], defaultFlow: app.nccoflow.defaultFlow }, `nccoflow listening on ${address}`)
+  let address: string
+  try {
+    address = await app.listen({ port, host })
+  } catch (error) {
+    await app.close() // closes the store too: a Redis client left open would keep the process alive
+    throw error
+  }
+  app.log.info({ flows: [...app.nccoflow.runtime.flows.keys()], defaultFlow: app.nccoflow.defaultFlow, store: redisUrl === undefined ? 'memory' : redactRedisUrl(redisUrl) }, `nccoflow listening on ${address}`)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     signals.once(signal, () => {
       app.log.info({ signal }, 'shutting down')
@@ -161,7 +191,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         await start(env, io.signals)
         return 0
       case 'routes': {
-        const app = await server(env, false)
+        const app = await server(env)
         const rows = [['METHODS', 'URL', 'KIND', 'FLOW', 'STEP'], ...app.nccoflow.routes.map((r) => [r.methods.join(','), r.url, r.kind, r.flow ?? '', r.step ?? ''])]
         const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length))) as number[]
         io.out(rows.map((r) => `${r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()}\n`).join(''))
@@ -170,7 +200,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
       }
       case 'ncco': {
         const { flow, step, call, context } = nccoArguments(args)
-        const app = await server(env, false)
+        const app = await server(env)
         try {
           if (flow === undefined) throw new Error(`usage: ${nccoUsage}; flows: ${[...app.nccoflow.runtime.flows.keys()].join(', ')}`)
           const ncco = await app.nccoflow.runtime.preview(flow, step, (settings(env).publicUrl ?? 'https://example.com').replace(/\/+$/, ''), { ...call, context })

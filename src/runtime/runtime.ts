@@ -7,8 +7,8 @@ import { handleEvent } from './events.js'
 import { silentLogger, withBindings, type Logger } from './log.js'
 import { compileFlow } from './machine.js'
 import { fixedSteps, lastAnswer, lastNcco, renderFrom } from './render.js'
-import { createMemoryStore, type CallStore } from './store/index.js'
-import { CallTransactions, type CallTtl } from './transaction.js'
+import { createMemoryStore, type CallStore, type Versioned } from './store/index.js'
+import { CallTransactions, legAlias, type CallLocator, type CallTtl } from './transaction.js'
 import type { LoadedFlow, Payload, RequestInfo } from './types.js'
 
 /** Options of {@link CallRuntime}. */
@@ -75,7 +75,8 @@ export class CallRuntime {
     const flow = this.#flow(flowName)
     const uuid = payload.uuid
     const log = withBindings(request.log ?? this.#log, { uuid, flow: flowName, step: flow.definition.initial })
-    return this.#transactions.run(uuid, log, flow.definition.fallback, async (stored) => {
+    // A new call: only its own key is read (no leg alias can exist yet); a retried answer finds the record there.
+    return this.#transactions.run({ key: payload.conversation_uuid ?? uuid }, () => log, flow.definition.fallback, async (stored) => {
       if (stored !== undefined) {
         log.debug({ event: 'answer.retry' }, 'answer webhook for a call already answered: same NCCO again')
         return { response: stored.last === undefined ? flow.definition.fallback : await lastNcco(flow, stored.call, stored.last) }
@@ -101,7 +102,6 @@ export class CallRuntime {
         createdAt: now,
         updatedAt: now,
       }
-      if (call.conversationUuid !== undefined) await this.#store.setAlias(`conversation:${call.conversationUuid}`, uuid, this.#transactions.activeTtl)
       return { response: rendering.ncco, record }
     })
   }
@@ -113,12 +113,18 @@ export class CallRuntime {
   async callback(flowName: string, stepName: string, segment: string, payload: Payload, request: RequestInfo): Promise<readonly NccoAction[] | undefined> {
     const flow = this.#flow(flowName)
     const step = this.#step(flow, stepName)
-    const id = await this.#callId(payload)
-    request.about?.({ uuid: id, flow: flowName, step: stepName })
-    const log = withBindings(request.log ?? this.#log, { uuid: id, flow: flowName, step: stepName })
+    const locator = this.#locate(payload)
+    const bindings = { uuid: payload.uuid ?? locator.key, flow: flowName, step: stepName }
+    request.about?.(bindings)
+    let log = withBindings(request.log ?? this.#log, bindings)
     const kind = callbackKind(segment)
-    return this.#transactions.run(id, log, kind.returnsNcco ? flow.definition.fallback : undefined, async (stored) => {
+    return this.#transactions.run(locator, () => log, kind.returnsNcco ? flow.definition.fallback : undefined, async (stored, id) => {
       let record = stored
+      // Lines name the call by its first leg's uuid, also for a payload that carries only the conversation's.
+      if (record !== undefined && record.call.uuid !== bindings.uuid) {
+        request.about?.({ uuid: record.call.uuid })
+        log = withBindings(request.log ?? this.#log, { ...bindings, uuid: record.call.uuid })
+      }
       if (record === undefined || record.flow !== flowName) {
         log.warn({ event: 'callback.unknown-call', segment }, 'callback for a call this server does not know (expired or lost): answering from the flow and step in its URL with fresh context')
         record = this.#freshRecord(flow, stepName, id, payload)
@@ -133,25 +139,30 @@ export class CallRuntime {
 
   /** Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO. */
   async event(kind: string, payload: Payload, request: RequestInfo): Promise<void> {
-    const id = await this.#callId(payload)
-    const log = withBindings(request.log ?? this.#log, { uuid: id, event: kind })
-    await this.#transactions.run(id, log, undefined, async (record) => {
+    const locator = this.#locate(payload)
+    let log = withBindings(request.log ?? this.#log, { uuid: payload.uuid ?? locator.key, event: kind })
+    await this.#transactions.run(locator, () => log, undefined, async (record) => {
       if (record === undefined) {
         log.debug({ status: payload.status }, 'event for a call this server does not know: ignored')
         return { response: undefined }
       }
-      request.about?.({ uuid: id, flow: record.flow, step: record.state.value })
-      return handleEvent(this.#flows.get(record.flow), kind, payload, record, log.child({ flow: record.flow, step: record.state.value }))
+      request.about?.({ uuid: record.call.uuid, flow: record.flow, step: record.state.value })
+      log = log.child({ uuid: record.call.uuid, flow: record.flow, step: record.state.value })
+      return handleEvent(this.#flows.get(record.flow), kind, payload, record, log)
     })
   }
 
   /** Answers Vonage's fallback request: the flow's fallback NCCO (the default flow's when the call is unknown). */
   async fallback(defaultFlow: string | undefined, payload: Payload, request: RequestInfo): Promise<readonly NccoAction[]> {
-    const id = await this.#callId(payload)
-    const stored = await this.#store.get(id)
+    const { key } = this.#locate(payload)
+    // The fallback answers even when the store does not: then with the default flow's fallback NCCO.
+    const stored = await this.findCall(key).catch((error: unknown) => {
+      this.#log.error({ err: error, uuid: payload.uuid ?? key }, 'the call store failed on a fallback request')
+      return undefined
+    })
     const name = stored?.value.flow ?? defaultFlow
     const flow = name === undefined ? undefined : this.#flows.get(name)
-    const log = withBindings(request.log ?? this.#log, { uuid: id, flow: name, step: stored?.value.state.value })
+    const log = withBindings(request.log ?? this.#log, { uuid: payload.uuid ?? key, flow: name, step: stored?.value.state.value })
     log.warn({ reason: payload.reason, originalRequest: payload.original_request }, 'Vonage used the fallback URL: answering with the fallback NCCO')
     return flow?.definition.fallback ?? [{ action: 'talk', text: 'Sorry, something went wrong. Goodbye.' }]
   }
@@ -171,18 +182,27 @@ export class CallRuntime {
     return ncco
   }
 
+  /**
+   * A call's stored record, found by its conversation uuid (the key it is stored under) or by the uuid of one of its
+   * legs; undefined when the store does not have it.
+   */
+  async findCall(id: string): Promise<Versioned<CallRecord> | undefined> {
+    const stored = await this.#store.get(id)
+    if (stored !== undefined) return stored
+    const key = await this.#store.resolveAlias(legAlias(id))
+    return key === undefined ? undefined : this.#store.get(key)
+  }
+
   /** Resolves when every effect (handler) started so far has finished. */
   async drain(): Promise<void> {
     await this.#transactions.drain()
   }
 
-  async #callId(payload: Payload): Promise<string> {
-    const conversation = payload.conversation_uuid
-    if (conversation !== undefined) {
-      const id = await this.#store.resolveAlias(`conversation:${conversation}`)
-      if (id !== undefined) return id
-    }
-    return payload.uuid ?? `conversation:${String(conversation)}`
+  /** Where a webhook's call is kept: under its conversation uuid, else its leg uuid (AMD events name it `call_uuid`). */
+  #locate(payload: Payload): CallLocator {
+    const leg = payload.uuid ?? (typeof payload.call_uuid === 'string' ? payload.call_uuid : undefined)
+    const key = payload.conversation_uuid ?? leg ?? 'unknown'
+    return leg === undefined ? { key } : { key, leg }
   }
 
   #freshRecord(flow: LoadedFlow, stepName: string, id: string, payload: Payload, context?: Readonly<Record<string, unknown>>): CallRecord {
@@ -192,7 +212,7 @@ export class CallRuntime {
     return {
       flow: flow.definition.name,
       flowVersion: flow.definition.version,
-      call: { uuid: id, ...(payload.conversation_uuid === undefined ? {} : { conversationUuid: payload.conversation_uuid }) },
+      call: { uuid: payload.uuid ?? id, ...(payload.conversation_uuid === undefined ? {} : { conversationUuid: payload.conversation_uuid }) },
       state: flow.compiled.persist(snapshot),
       ended: false,
       history: [],

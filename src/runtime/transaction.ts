@@ -2,7 +2,7 @@ import { errors, isNccoflowError } from '../errors.js'
 import type { CallRecord } from './call-record.js'
 import type { Logger } from './log.js'
 import { KeyedQueue } from './queue.js'
-import type { CallStore } from './store/index.js'
+import type { CallStore, Versioned } from './store/index.js'
 import type { Effect, Outcome } from './types.js'
 
 /** Most times one webhook is redone after losing a compare-and-set race with another instance. */
@@ -14,6 +14,22 @@ export interface CallTtl {
   readonly activeSeconds?: number
   /** A call that has ended, kept for late events; default 1 hour. */
   readonly finishedSeconds?: number
+}
+
+/**
+ * Where a webhook's call is kept. A call's record is stored under its conversation uuid (every leg of a call shares it,
+ * and every webhook but a transfer or AMD event carries it), or under the leg uuid when the answer had no conversation
+ * uuid. `leg` is the payload's leg uuid: a leg that moved to another conversation is found through the alias
+ * `leg:<uuid>` written when its call was created.
+ */
+export interface CallLocator {
+  readonly key: string
+  readonly leg?: string
+}
+
+/** The alias of a leg's call. */
+export function legAlias(leg: string): string {
+  return `leg:${leg}`
 }
 
 /**
@@ -41,32 +57,48 @@ export class CallTransactions {
 
   /**
    * Runs `handle` for the call `id` inside its queue. When `fallback` is set (NCCO routes), any error gives the caller
-   * the fallback NCCO instead of failing the request, and is logged with the call.
+   * the fallback NCCO instead of failing the request, and is logged with the call. `log` gives the call's logger (it may
+   * name the call better once its record is read).
    */
-  async run<R>(id: string, log: Logger, fallback: R | undefined, handle: (record: CallRecord | undefined) => Promise<Outcome<R>>): Promise<R> {
+  async run<R>(locator: CallLocator, log: () => Logger, fallback: R | undefined, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>): Promise<R> {
     const attempt = async (n: number): Promise<R> => {
-      const stored = await this.#store.get(id)
-      const outcome = await handle(stored?.value)
+      const { id, stored } = await this.#load(locator)
+      const outcome = await handle(stored?.value, id)
       if (outcome.record !== undefined) {
         try {
           const ttl = outcome.record.ended ? this.#finishedTtl : this.#activeTtl
-          await this.#store.put(id, outcome.record, stored?.version ?? null, ttl)
+          // A new record under a conversation uuid gets the alias of its leg, written in the same round trip.
+          const leg = outcome.record.call.uuid
+          const aliases = stored === undefined && leg !== id ? [legAlias(leg)] : undefined
+          await this.#store.put(id, outcome.record, stored?.version ?? null, ttl, aliases)
         } catch (error) {
           // Another instance changed the call between our read and write: read it again and redo the work.
           if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) return attempt(n + 1)
           throw error
         }
       }
-      for (const effect of outcome.effects ?? []) this.#start(effect, log)
+      for (const effect of outcome.effects ?? []) this.#start(effect, log())
       return outcome.response
     }
     try {
-      return await this.#queue.run(id, () => attempt(1))
+      return await this.#queue.run(locator.key, () => attempt(1))
     } catch (error) {
       if (fallback === undefined) throw error
-      log.error({ err: error }, 'the flow failed: the caller hears the fallback NCCO')
+      log().error({ err: error }, 'the flow failed: the caller hears the fallback NCCO')
       return fallback
     }
+  }
+
+  /** Reads the call: one read by its key; only when that misses, its leg's alias and the leg uuid itself. */
+  async #load({ key, leg }: CallLocator): Promise<{ id: string; stored: Versioned<CallRecord> | undefined }> {
+    const stored = await this.#store.get(key)
+    if (stored !== undefined || leg === undefined) return { id: key, stored }
+    const [aliased, byLeg] = await Promise.all([this.#store.resolveAlias(legAlias(leg)), leg === key ? undefined : this.#store.get(leg)])
+    if (aliased !== undefined && aliased !== key) {
+      const moved = await this.#store.get(aliased)
+      if (moved !== undefined) return { id: aliased, stored: moved }
+    }
+    return byLeg === undefined ? { id: key, stored } : { id: leg, stored: byLeg }
   }
 
   /** Resolves when every effect started so far has finished. */

@@ -90,7 +90,17 @@ export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, optio
     return sendNcco(reply, await runtime.fallback(defaultFlow, (parsed.ok ? parsed.value : body) as Payload, info(request)))
   }, fallbackFlow.fallback)
 
-  app.get(`${prefix}/healthz`, async () => ({ status: 'ok', flows: flows.map((f) => f.name) }))
+  // For balancers: 503 while the store does not answer (within its command timeout), so traffic goes elsewhere.
+  app.get(`${prefix}/healthz`, async (request, reply) => {
+    const { store } = runtime
+    try {
+      await store.ping()
+    } catch (error) {
+      request.log.warn({ err: error, store: store.kind }, '/healthz: the call store does not answer')
+      return reply.code(503).send({ status: 'unavailable', store: store.kind })
+    }
+    return { status: 'ok', store: store.kind, flows: flows.map((f) => f.name) }
+  })
   routes.push({ methods: ['GET'], url: `${prefix}/healthz`, kind: 'health' })
   return routes
 }

@@ -3,7 +3,6 @@ import { validateNcco, type Ncco, type NccoAction } from '../ncco/index.js'
 import type { Flow } from '../dsl/flow.js'
 import type { CallRecord, HistoryEntry } from '../runtime/call-record.js'
 import { connectFailureStatuses, isConnectFailure, isTerminalStatus, type ConnectFailureStatus } from '../webhooks/statuses.js'
-import type { CallStore } from '../runtime/store/index.js'
 import {
   callbackOf, describe, emptyCursor, firstWait, locate, passAfter, passTo, replace, reported, type Located, type NccoCursor,
 } from './cursor.js'
@@ -27,7 +26,7 @@ export interface SimulatorApp {
   }>
   readonly nccoflow: {
     readonly runtime: {
-      readonly store: Pick<CallStore<CallRecord>, 'get'>
+      findCall(id: string): Promise<{ readonly value: CallRecord } | undefined>
       readonly flows: ReadonlyMap<string, unknown>
       drain(): Promise<void>
     }
@@ -85,9 +84,9 @@ export type ConnectFailure = ConnectFailureStatus
  * have run; they are plain properties, current as soon as the method's promise resolves.
  */
 export interface SimulatedCall<C = Readonly<Record<string, unknown>>, N extends string = string> {
-  /** The call's leg uuid (the key of its record in the store). */
+  /** The call's leg uuid. */
   readonly uuid: string
-  /** The conversation's uuid, shared by the legs connects create. */
+  /** The conversation's uuid, shared by the legs connects create (the key of the call's record in the store). */
   readonly conversationUuid: string
   /** The caller's number. */
   readonly from: string
@@ -339,7 +338,7 @@ class CallSimulator implements SimulatedCall {
 
   async refresh(): Promise<void> {
     await this.#app.nccoflow.runtime.drain()
-    this.#record = (await this.#app.nccoflow.runtime.store.get(this.uuid))?.value
+    this.#record = (await this.#app.nccoflow.runtime.findCall(this.conversationUuid))?.value
   }
 
   #answered(verb: string): void {

@@ -36,7 +36,7 @@ const webhooks = [
 ]
 const testing = ['simulateCall']
 const flowsAndServer = [
-  'Flow', 'FlowBuilder', 'FlowDefinitionError', 'StepBuilder', 'StoreArgumentError', 'StoreConflictError', 'buildServer', 'createMemoryStore', 'errors',
+  'Flow', 'FlowBuilder', 'FlowDefinitionError', 'StepBuilder', 'StoreArgumentError', 'StoreConflictError', 'StoreUnavailableError', 'buildServer', 'createMemoryStore', 'createRedisStore', 'errors',
   'flow', 'flowToMermaid', 'isFlow', 'isNccoflowError', 'nccoflow', 'toFlowDefinition',
 ]
 const sorted = (names: readonly string[]) => [...names].sort()

@@ -56,7 +56,7 @@ t.test('a fixed step\'s answer is kept as a reference; a retry, even on a runtim
   const first = new CallRuntime({ flows: [ivrMenu.toDefinition(), survey.toDefinition()], store })
   const request = { baseUrl: 'https://a.test', key: 'answer-1' }
   const answered = await first.answer('ivr-menu', { uuid: 'f1', conversation_uuid: 'CON-f1' }, request)
-  const stored = (await store.get('f1'))?.value
+  const stored = (await store.get('CON-f1'))?.value
   t.strictSame(stored?.last, { key: 'answer-1', fixed: { step: 'menu', base: 'https://a.test' } }, 'no copy of the NCCO in the record')
   const restarted = new CallRuntime({ flows: [ivrMenu.toDefinition(), survey.toDefinition()], store })
   t.equal(JSON.stringify(await restarted.answer('ivr-menu', { uuid: 'f1', conversation_uuid: 'CON-f1' }, request)), JSON.stringify(answered))
@@ -67,5 +67,5 @@ t.test('a fixed step\'s answer is kept as a reference; a retry, even on a runtim
   // A step that depends on the call keeps its NCCO in the record.
   await first.answer('survey', { uuid: 's1', conversation_uuid: 'CON-s1' }, { baseUrl: 'https://a.test', key: 'answer-s1' })
   await first.callback('survey', 'rating', 'input', { uuid: 's1', dtmf: { digits: '4' } }, { baseUrl: 'https://a.test', key: 'input-s1' })
-  t.match((await store.get('s1'))?.value.last, { key: 'input-s1', ncco: [{ action: 'talk', text: 'You gave us 4. In one word, how would you describe us?' }] })
+  t.match((await store.get('CON-s1'))?.value.last, { key: 'input-s1', ncco: [{ action: 'talk', text: 'You gave us 4. In one word, how would you describe us?' }] })
 })

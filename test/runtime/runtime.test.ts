@@ -76,14 +76,14 @@ t.test('defaults: a memory store and a silent logger', async (t) => {
   const ncco = await runtime.answer('menu', { uuid: 'd1', conversation_uuid: 'CON-d1', from: '447700900200' }, req())
   t.same(ncco[0], { action: 'talk', text: 'Hello 447700900200.', bargeIn: true })
   t.same(await runtime.answer('menu', { uuid: 'd1', conversation_uuid: 'CON-d1' }, req()), ncco, 'a retry')
-  t.equal((await runtime.store.get('d1'))?.version, 1)
+  t.equal((await runtime.findCall('d1'))?.version, 1)
   await runtime.event('call_event', { uuid: 'd1', status: 'answered', timestamp: '2030-01-01T00:00:00.000Z' }, req())
   await runtime.event('call_event', { uuid: 'd1', status: 'answered', timestamp: '2030-01-01T00:00:00.000Z' }, req())
   t.same(await runtime.callback('menu', 'yes', 'input', { uuid: 'd1', dtmf: { digits: '1' } }, req()), ncco, 'stale: the last NCCO')
   t.same(await runtime.callback('menu', 'ask', 'input', { uuid: 'ghost', dtmf: { digits: '1' } }, req()), [talk('Yes.', { bargeIn: true }), { action: 'input', type: ['dtmf'], eventUrl: [`${base}/flows/menu/yes/input`] }])
   // No conversation_uuid: answered all the same, with no alias.
   t.same((await runtime.answer('menu', { uuid: 'd2' }, req()))?.[0], { action: 'talk', text: 'Hello stranger.', bargeIn: true })
-  t.same((await runtime.store.get('d2'))?.value.call, { uuid: 'd2' })
+  t.same((await runtime.findCall('d2'))?.value.call, { uuid: 'd2' })
 })
 
 t.test('the runtime\'s logger is used when a request brings none', async (t) => {
@@ -122,8 +122,8 @@ t.test('preview renders a step for a sample call and stores nothing', async (t) 
     { action: 'notify', payload: { waiting: true }, eventUrl: [`${base}/flows/menu/silence/notify`] },
   ])
   t.same((await runtime.preview('menu', 'ask', base, { from: '447700900200' }))[0], { action: 'talk', text: 'Hello 447700900200.', bargeIn: true })
-  t.equal(await runtime.store.get('preview'), undefined)
-  t.equal(await runtime.store.get('p1'), undefined)
+  t.equal(await runtime.findCall('preview'), undefined)
+  t.equal(await runtime.findCall('p1'), undefined)
 })
 
 t.test('inputs: speech ranked by confidence, empty results dropped, timeouts and no otherwise', async (t) => {
@@ -134,16 +134,16 @@ t.test('inputs: speech ranked by confidence, empty results dropped, timeouts and
   // Best first: "no" (0.9), "maybe" (0.2), "yes please" (no confidence counts as 0); "no" does not match, "yes please" does.
   const res = await runtime.callback('menu', 'ask', 'input', { uuid: 'i1', speech }, req())
   t.same(res?.[0], talk('Yes.', { bargeIn: true }))
-  const record = (await runtime.store.get('i1'))?.value
+  const record = (await runtime.findCall('i1'))?.value
   t.same(record?.state.context.input, { digits: '', speech: [{ text: 'no', confidence: 0.9 }, { text: 'maybe', confidence: 0.2 }, { text: 'yes please' }], timedOut: false })
   // `yes` has no otherwise: anything but 9 stays on `yes`.
   t.same((await runtime.callback('menu', 'yes', 'input', { uuid: 'i1', dtmf: { digits: '4' } }, req()))?.[0], talk('Yes.', { bargeIn: true }))
-  t.equal((await runtime.store.get('i1'))?.value.state.value, 'yes')
+  t.equal((await runtime.findCall('i1'))?.value.state.value, 'yes')
   t.same((await runtime.callback('menu', 'yes', 'input', { uuid: 'i1', dtmf: { digits: '9' } }, req()))?.[0], { action: 'talk', text: 'Hello stranger.', bargeIn: true })
   // Nothing said or pressed: onTimeout.
   const silent = await runtime.callback('menu', 'ask', 'input', { uuid: 'i1', speech: { results: [], timeout_reason: 'start_timeout' } }, req())
   t.same(silent?.[0], talk('Silence 1.'))
-  t.same((await runtime.store.get('i1'))?.value.state.context.input, { digits: '', speech: [], timedOut: true })
+  t.same((await runtime.findCall('i1'))?.value.state.context.input, { digits: '', speech: [], timedOut: true })
 })
 
 t.test('notify: goto after the payload, [] when the step has nowhere to go, fallback on a bad target', async (t) => {
@@ -158,23 +158,23 @@ t.test('notify: goto after the payload, [] when the step has nowhere to go, fall
   // No timestamp: stamped on arrival.
   const next = await runtime.callback('menu', 'silence', 'notify', { conversation_uuid: 'CON-n1', payload: { waiting: true } }, req())
   t.same(next?.[0], { action: 'talk', text: 'Hello stranger.', bargeIn: true })
-  t.ok((await runtime.store.get('n1'))?.value.history.some((h) => h.event === 'notify' && !Number.isNaN(Date.parse(h.at))))
+  t.ok((await runtime.findCall('n1'))?.value.history.some((h) => h.event === 'notify' && !Number.isNaN(Date.parse(h.at))))
 
   await runtime.answer('extras', { uuid: 'n2', conversation_uuid: 'CON-n2' }, req())
   t.same((await runtime.callback('extras', 'start', 'notify', { conversation_uuid: 'CON-n2', payload: { a: 1 } }, req()))?.[0], talk('Link.'))
   const key = req()
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-n2', payload: { b: 2 }, timestamp: '2030-01-01T00:00:00.000Z' }, key), [], 'no goto: carry on')
-  const stored = await runtime.store.get('n2')
+  const stored = await runtime.findCall('n2')
   t.same(stored?.value.last, { key: key.key, ncco: [], event: 'notify@2030-01-01T00:00:00.000Z@' })
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-n2', payload: { b: 2 }, timestamp: '2030-01-01T00:00:00.000Z' }, key), [], 'a retry: the same []')
-  t.equal((await runtime.store.get('n2'))?.version, stored?.version)
+  t.equal((await runtime.findCall('n2'))?.version, stored?.version)
 
   // A goto function that names a step the flow does not list for it.
   const { lines, logger } = recordingLogger()
   const logged = new CallRuntime({ flows: [broken.toDefinition()], logger, store: runtime.store })
   await logged.answer('broken', { uuid: 'n3', conversation_uuid: 'CON-n3' }, req())
-  const record = (await runtime.store.get('n3'))?.value as CallRecord
-  await runtime.store.put('n3', { ...record, state: { ...record.state, context: { ctx: { to: 'nowhere' } } } }, 1, 60)
+  const record = (await runtime.findCall('n3'))?.value as CallRecord
+  await runtime.store.put('CON-n3', { ...record, state: { ...record.state, context: { ctx: { to: 'nowhere' } } } }, 1, 60)
   t.same(await logged.callback('broken', 'start', 'notify', { conversation_uuid: 'CON-n3', payload: { x: 1 } }, req()), broken.toDefinition().fallback)
   t.match(lines.find((l) => l.level === 'error'), { obj: { uuid: 'n3', flow: 'broken', step: 'start', err: { code: 'NCCOFLOW_ERR_RUNTIME_BAD_TARGET' } } })
 })
@@ -187,14 +187,14 @@ t.test('synchronous connect: the call leg, no timestamp, a failure with no onFai
   t.teardown(() => runtime.store.close())
   await runtime.answer('nofail', { uuid: 'c1', conversation_uuid: 'CON-c1' }, req())
   t.same(await runtime.callback('nofail', 'dial', 'connect', { uuid: 'c1', conversation_uuid: 'CON-c1', status: 'busy' }, req()), [], 'nowhere to go: carry on')
-  const record = (await runtime.store.get('c1'))?.value
+  const record = (await runtime.findCall('c1'))?.value
   t.equal(record?.state.value, 'dial')
   t.match(record?.history.at(-1), { event: 'connect:busy' })
   t.notOk(record?.history.at(-1)?.leg, 'the call\'s own leg is not recorded as another')
   // A connect event for a call that has ended: carry on, but kept in history.
   await runtime.event('call_event', { uuid: 'c1', status: 'completed', timestamp: '2030-01-01T00:00:00.000Z' }, req())
   t.same(await runtime.callback('nofail', 'dial', 'connect', { uuid: 'leg', conversation_uuid: 'CON-c1', status: 'failed', timestamp: '2030-01-01T00:00:01.000Z' }, req()), [])
-  t.match((await runtime.store.get('c1'))?.value.history.at(-1), { event: 'connect:failed', leg: 'leg' })
+  t.match((await runtime.findCall('c1'))?.value.history.at(-1), { event: 'connect:failed', leg: 'leg' })
 })
 
 t.test('a record callback without a timestamp is stamped on arrival; drain waits for slow handlers', async (t) => {
@@ -206,7 +206,7 @@ t.test('a record callback without a timestamp is stamped on arrival; drain waits
   t.same(recorded, [], 'the handler is still running')
   await runtime.drain()
   t.same(recorded, [{ conversation_uuid: 'CON-r1', recording_url: 'https://x/1', recording_uuid: 'ru' }])
-  t.ok((await runtime.store.get('r1'))?.value.history.some((h) => h.event === 'record'))
+  t.ok((await runtime.findCall('r1'))?.value.history.some((h) => h.event === 'record'))
   await runtime.drain()
 })
 
@@ -215,7 +215,7 @@ t.test('an input for a step a call never had an NCCO for gets []', async (t) => 
   t.teardown(() => runtime.store.close())
   // A recording for an unknown call creates a record on `start` with no NCCO sent yet.
   await runtime.callback('extras', 'start', 'record', { conversation_uuid: 'CON-s1', uuid: 's1', recording_url: 'https://x/1', recording_uuid: 'ru', timestamp: '2030-01-01T00:00:00.000Z' }, req())
-  const record = (await runtime.store.get('s1'))?.value
+  const record = (await runtime.findCall('s1'))?.value
   t.equal(record?.last, undefined)
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-s1', uuid: 's1', payload: {} }, req()), [], 'stale, and nothing to repeat')
   // An answer for it cannot repeat an NCCO either: the flow's fallback.
@@ -229,7 +229,7 @@ t.test('events for a call of a flow this runtime no longer serves are kept, and 
   await before.answer('menu', { uuid: 'o1', conversation_uuid: 'CON-o1' }, req())
   const after = new CallRuntime({ flows: [extras.toDefinition()], store })
   await after.event('call_event', { uuid: 'o1', status: 'completed', timestamp: '2030-01-01T00:00:00.000Z' }, req())
-  const record = (await store.get('o1'))?.value
+  const record = (await store.get('CON-o1'))?.value
   t.equal(record?.ended, true, 'the call ends though its flow is gone')
   t.match(record?.history.at(-1), { event: 'status:completed' })
   t.same(await after.fallback('extras', { uuid: 'o1' }, req()), [{ action: 'talk', text: 'Sorry, something went wrong. Goodbye.' }])
@@ -242,16 +242,18 @@ function interceptedStore(beforePut: (id: string, attempt: number, inner: CallSt
   const puts: { id: string; ttl: number; expected: number | null }[] = []
   let attempt = 0
   const store: CallStore<CallRecord> = {
+    kind: 'intercepted',
+    ping: () => inner.ping(),
     get: (id) => inner.get(id),
     delete: (id) => inner.delete(id),
     setAlias: (alias, id, ttl) => inner.setAlias(alias, id, ttl),
     resolveAlias: (alias) => inner.resolveAlias(alias),
     close: () => inner.close(),
-    async put(id, value, expected, ttl) {
+    async put(id, value, expected, ttl, aliases) {
       attempt += 1
       await beforePut(id, attempt, inner)
       puts.push({ id, ttl, expected })
-      return inner.put(id, value, expected, ttl)
+      return inner.put(id, value, expected, ttl, aliases)
     },
   }
   return { store, inner, puts }
@@ -284,14 +286,14 @@ t.test('a write that conflicts with another instance is retried on the fresh rec
   meddle = true
   const ncco = await runtime.callback('counted', 'ask', 'input', { uuid: 'w1', dtmf: { digits: '1' }, timestamp: '2030-01-01T00:00:00.000Z' }, req())
   t.same(ncco?.[0], talk('Again?', { bargeIn: true }))
-  const record = await inner.get('w1')
+  const record = await inner.get('CON-w1')
   t.equal(record?.version, 3, 'answer, the other instance, then this input')
   t.same(record?.value.history.map((h) => h.event), ['status:answered', 'answer', 'input'], 'the other instance\'s event was kept')
   t.equal(record?.value.state.context.ctx.n, 2)
   t.same(runs, [0, 1, 1], 'the input was handled again on the fresh record')
   t.same(puts.map((p) => [p.expected, p.ttl]), [[null, 120], [1, 120], [2, 120]], 'active TTL while the call runs')
   await runtime.event('call_event', { uuid: 'w1', status: 'completed', timestamp: '2030-01-01T00:01:00.000Z' }, req())
-  t.same(puts.at(-1), { id: 'w1', ttl: 30, expected: 3 }, 'finished TTL once it ends')
+  t.same(puts.at(-1), { id: 'CON-w1', ttl: 30, expected: 3 }, 'finished TTL once it ends')
 })
 
 t.test('a write that keeps conflicting gives up: the fallback on NCCO routes, an error elsewhere', async (t) => {

@@ -32,7 +32,7 @@ t.test('a webhook from an address outside the list gets 403 with a warning, noth
   t.equal((await from('10.0.0.1', '/event')).statusCode, 403, '/event too')
   t.equal((await server.app.inject({ method: 'GET', url: '/answer?uuid=a2', remoteAddress: '10.0.0.1' })).statusCode, 403, 'GET too')
   t.equal((await server.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '10.0.0.1' })).statusCode, 200, '/healthz is not a webhook')
-  t.strictSame((await server.store.get('a1'))?.value.call.uuid, 'a1')
+  t.strictSame((await server.stored('a1'))?.value.call.uuid, 'a1')
   t.equal(server.store.size, 1, 'only the allowed answers stored a call')
 })
 

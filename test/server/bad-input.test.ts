@@ -49,7 +49,7 @@ t.test('/event answers bad input with a 400 naming the field, and stores nothing
   handled.length = 0
   const server = await testServer(t, { flows: [menu] })
   await server.answer('c1')
-  const before = await server.store.get('c1')
+  const before = await server.stored('c1')
   for (const c of eventCases) {
     const res = await server.post('/event', c.body, c.contentType)
     t.equal(res.statusCode, 400, `${c.name}: 400`)
@@ -61,7 +61,7 @@ t.test('/event answers bad input with a 400 naming the field, and stores nothing
   const get = await server.get('/event', { status: 'answered' })
   t.equal(get.statusCode, 400, 'GET form too')
   t.match(JSON.parse(get.body), { code: 'NCCOFLOW_ERR_WEBHOOK_INVALID', message: /uuid/ })
-  const after = await server.store.get('c1')
+  const after = await server.stored('c1')
   t.strictSame(after, before, 'the call is unchanged')
   t.equal(server.store.size, 1, 'no other record')
   await server.app.nccoflow.runtime.drain()
@@ -73,7 +73,7 @@ t.test('a record callback answers bad input with a 400 naming the field, and sto
   const server = await testServer(t, { flows: [menu] })
   await server.answer('c1')
   await server.input('bad', 'menu', 'c1', '1')
-  const before = await server.store.get('c1')
+  const before = await server.stored('c1')
   for (const c of recordCases) {
     const res = await server.post('/flows/bad/voicemail/record', c.body, c.contentType)
     t.equal(res.statusCode, 400, `${c.name}: 400`)
@@ -82,7 +82,7 @@ t.test('a record callback answers bad input with a 400 naming the field, and sto
     t.match(body.message, /^Invalid record webhook payload: /)
     t.match(body.message, c.message, `${c.name}: ${body.message}`)
   }
-  t.strictSame(await server.store.get('c1'), before, 'the call is unchanged')
+  t.strictSame(await server.stored('c1'), before, 'the call is unchanged')
   t.equal(server.store.size, 1)
   await server.app.nccoflow.runtime.drain()
   t.same(handled, [], 'the record handler did not run')
@@ -99,7 +99,7 @@ t.test('a body with an unsupported content type on /event is refused with a 400 
 t.test('NCCO routes answer bad input with the fallback NCCO', async (t) => {
   const server = await testServer(t, { flows: [menu], logLevel: 'error' })
   await server.answer('c1')
-  const before = await server.store.get('c1')
+  const before = await server.stored('c1')
   const cases: { name: string; url: string; body: unknown; contentType?: string }[] = [
     { name: 'answer: body not JSON', url: '/answer', body: '{"uuid": ', contentType: json },
     { name: 'answer: unsupported content type', url: '/answer', body: 'uuid=a&conversation_uuid=b', contentType: 'application/x-www-form-urlencoded' },
@@ -118,7 +118,7 @@ t.test('NCCO routes answer bad input with the fallback NCCO', async (t) => {
   }
   const get = await server.get('/answer', { to: '447700900100' })
   t.strictSame(validNcco(t, get), fallback, 'answer GET without uuid')
-  t.strictSame(await server.store.get('c1'), before, 'the call is unchanged')
+  t.strictSame(await server.stored('c1'), before, 'the call is unchanged')
   t.equal(server.store.size, 1, 'no call was created')
   t.equal(server.at(level.error).length, cases.length + 1, 'each one is logged as an error')
   t.ok(server.at(level.error).every((l) => l.flow === 'bad'), 'with the flow')

@@ -21,7 +21,7 @@ t.test('a connect failure that arrives while the call is elsewhere, and its dupl
   t.strictSame([first.statusCode, first.json()], [200, []])
   const again = await app.inject({ url: '/flows/c/sales/connect', ...json({ ...busy, timestamp: '2026-01-01T00:00:01.000Z' }) })
   t.strictSame([again.statusCode, again.json()], [200, []])
-  t.equal((await app.nccoflow.runtime.store.get('e-1'))?.value.state.value, 'menu')
+  t.equal((await app.nccoflow.runtime.findCall('e-1'))?.value.state.value, 'menu')
 })
 
 t.test('the fallback URL answers a safe NCCO whatever the body', async (t) => {

@@ -127,7 +127,7 @@ function hashable(r: { method: string; body: string; contentType: string | undef
 }
 
 async function snapshot(store: MemoryCallStore<CallRecord>): Promise<string> {
-  const records = await Promise.all(uuids.map(async (id) => [id, await store.get(id), await store.resolveAlias(`conversation:CON-${id}`)]))
+  const records = await Promise.all(uuids.map(async (id) => [id, await store.get(`CON-${id}`), await store.resolveAlias(`leg:${id}`)]))
   return JSON.stringify([store.size, records])
 }
 

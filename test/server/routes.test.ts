@@ -6,6 +6,7 @@ import { flow } from '../../src/dsl/flow.js'
 import { talk } from '../../src/ncco/index.js'
 import { nccoflow } from '../../src/server/plugin.js'
 import type { CallRecord } from '../../src/runtime/call-record.js'
+import { StoreUnavailableError } from '../../src/runtime/store/index.js'
 import { at, conv, level, talks, testServer, validNcco } from './fixtures/app.js'
 
 const seen: { kind: string; payload: Record<string, unknown>; record?: CallRecord; step?: string; context?: unknown }[] = []
@@ -155,11 +156,19 @@ t.test('the prefix option puts every route and callback URL under it', async (t)
   t.same((validNcco(t, res)[1] as { eventUrl: string[] }).eventUrl, ['http://h.test/vonage/flows/shop/menu/input'])
 })
 
-t.test('/healthz lists the flows', async (t) => {
+t.test('/healthz names the store and lists the flows; 503 while the store does not answer', async (t) => {
   const server = await testServer(t, { flows: [menu, other], defaultFlow: 'shop' })
   const res = await server.get('/healthz')
   t.equal(res.statusCode, 200)
-  t.same(JSON.parse(res.body), { status: 'ok', flows: ['shop', 'other'] })
+  t.strictSame(JSON.parse(res.body), { status: 'ok', store: 'memory', flows: ['shop', 'other'] })
+  const ping = server.store.ping
+  server.store.ping = () => Promise.reject(new StoreUnavailableError('Redis: connection refused'))
+  const down = await server.get('/healthz')
+  t.equal(down.statusCode, 503)
+  t.strictSame(JSON.parse(down.body), { status: 'unavailable', store: 'memory' })
+  t.match(server.at(level.warn).at(-1), { msg: '/healthz: the call store does not answer', store: 'memory', err: { code: 'NCCOFLOW_ERR_STORE_UNAVAILABLE' } })
+  server.store.ping = ping
+  t.equal((await server.get('/healthz')).statusCode, 200, 'back once it answers')
 })
 
 t.test('/fallback (GET and POST) answers a safe NCCO and logs the reason', async (t) => {

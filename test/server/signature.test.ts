@@ -209,7 +209,7 @@ t.test('/healthz and local audio are not webhook routes; a user route marked web
   app.post('/free', async () => ({ free: true }))
   await app.ready()
   const outside = { remoteAddress: '203.0.113.9' }
-  t.strictSame((await app.inject({ method: 'GET', url: '/healthz', ...outside })).json(), { status: 'ok', flows: ['music'] })
+  t.strictSame((await app.inject({ method: 'GET', url: '/healthz', ...outside })).json(), { status: 'ok', store: 'memory', flows: ['music'] })
   t.equal((await app.inject({ method: 'GET', url: '/flows/music/audio/hold.mp3', ...outside })).statusCode, 200, 'audio: Vonage fetches it unsigned')
   t.equal((await app.inject({ method: 'POST', url: '/free', ...outside })).statusCode, 200)
   t.strictSame((await app.inject({ method: 'POST', url: '/mine', ...outside })).json(), { code: 'NCCOFLOW_ERR_IP_FORBIDDEN', message: 'Webhook from 203.0.113.9 refused: the address is not in ALLOWED_IPS' })

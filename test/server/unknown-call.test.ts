@@ -58,10 +58,10 @@ t.test('a notify for an unknown call (conversation_uuid only) continues from its
   const server = await testServer(t, { flows: [menu] })
   const res = await server.post('/flows/lost/voicemail/notify', { payload: { done: true }, conversation_uuid: 'CON-gone', timestamp: at(1) })
   t.same(validNcco(t, res), [{ action: 'talk', text: 'Bye.' }])
-  const record = await server.record('conversation:CON-gone')
+  const record = await server.record('CON-gone')
   t.equal(record?.state.value, 'bye')
-  t.same(record?.call, { uuid: 'conversation:CON-gone', conversationUuid: 'CON-gone' })
-  t.ok(server.at(level.warn).some((l) => l.uuid === 'conversation:CON-gone' && l.step === 'voicemail'))
+  t.same(record?.call, { uuid: 'CON-gone', conversationUuid: 'CON-gone' })
+  t.ok(server.at(level.warn).some((l) => l.uuid === 'CON-gone' && l.step === 'voicemail'))
 })
 
 t.test('a recording for an unknown call runs its handler and creates the record', async (t) => {
@@ -73,10 +73,10 @@ t.test('a recording for an unknown call runs its handler and creates the record'
   t.equal(res.body, '')
   await server.app.nccoflow.runtime.drain()
   t.same(recordings, [{ ...payload, size: 1234 }], 'the handler got the normalised payload')
-  const record = await server.record('conversation:CON-old')
+  const record = await server.record('CON-old')
   t.equal(record?.state.value, 'voicemail')
   t.same(record?.history, [{ event: 'record', at: at(3) }])
-  t.ok(server.at(level.warn).some((l) => l.uuid === 'conversation:CON-old' && l.flow === 'lost' && l.step === 'voicemail' && l.segment === 'record'))
+  t.ok(server.at(level.warn).some((l) => l.uuid === 'CON-old' && l.flow === 'lost' && l.step === 'voicemail' && l.segment === 'record'))
 })
 
 t.test('a callback whose stored call belongs to another flow is treated as unknown', async (t) => {

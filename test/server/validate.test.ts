@@ -48,12 +48,12 @@ for (const [digit, step, message] of [['1', 'loud', /level/], ['2', 'many', /max
   t.test(`a step that renders an invalid NCCO (${step}) sends the fallback`, async (t) => {
     const server = await testServer(t, { flows: [risky], logLevel: 'error' })
     await server.answer(step)
-    const before = await server.store.get(step)
+    const before = await server.stored(step)
     const res = await server.input('risky', 'menu', step, digit)
     t.strictSame(validNcco(t, res), [talk('Safe fallback.')])
     const line = server.at(level.error).find((l) => l.uuid === step)
     t.match(line, { flow: 'risky', step: 'menu', err: { code: 'NCCOFLOW_ERR_NCCO_INVALID', message } })
-    t.strictSame(await server.store.get(step), before, 'the call did not move')
+    t.strictSame(await server.stored(step), before, 'the call did not move')
   })
 }
 

@@ -319,7 +319,7 @@ function fakeApp(...replies: { statusCode?: number; body: string; type?: string 
       const reply = replies[Math.min(next++, replies.length - 1)] ?? { body: '' }
       return { statusCode: reply.statusCode ?? 200, body: reply.body, headers: reply.type === undefined ? {} : { 'content-type': reply.type } }
     },
-    nccoflow: { runtime: { store: { get: async () => undefined }, flows: new Map(), drain: async () => {} } },
+    nccoflow: { runtime: { findCall: async () => undefined, flows: new Map(), drain: async () => {} } },
   }
 }
 

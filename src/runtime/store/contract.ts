@@ -12,16 +12,25 @@ export interface Versioned<T> {
  * in and out, so mutating what was put or got never changes what is stored.
  */
 export interface CallStore<T = unknown> {
+  /** What kind of store this is (`memory`, `redis`), as `/healthz` reports it. */
+  readonly kind: string
   /** The record and its version, or undefined when absent or expired. */
   get(id: string): Promise<Versioned<T> | undefined>
-  /** Writes when the stored version equals expectedVersion (null = must not exist); returns the new version; throws StoreConflictError otherwise. ttlSeconds sets the expiry from now. */
-  put(id: string, value: T, expectedVersion: number | null, ttlSeconds: number): Promise<number>
+  /**
+   * Writes when the stored version equals expectedVersion (null = must not exist); returns the new version; throws
+   * StoreConflictError otherwise. ttlSeconds sets the expiry from now. Each of `aliases` is mapped to id with the same
+   * TTL, in the same round trip as the write (a store over the network sends them together, and may write them even
+   * when the put conflicts: an alias names the id it maps to, so writing it again is harmless).
+   */
+  put(id: string, value: T, expectedVersion: number | null, ttlSeconds: number, aliases?: readonly string[]): Promise<number>
   /** Removes the record; aliases to it stay and resolve to an id that reads as absent. */
   delete(id: string): Promise<void>
   /** Maps an alias key (e.g. 'conversation:CON-1', 'call:abc') to a call id, with its own TTL. */
   setAlias(alias: string, id: string, ttlSeconds: number): Promise<void>
   /** The call id an alias maps to, or undefined when absent or expired. */
   resolveAlias(alias: string): Promise<string | undefined>
+  /** Resolves when the store answers; rejects with StoreUnavailableError when it does not (for `/healthz`). */
+  ping(): Promise<void>
   /** Releases resources (connections, timers); calling it again does nothing. */
   close(): Promise<void>
 }
@@ -38,6 +47,16 @@ export class StoreConflictError extends errors.STORE_CONFLICT.Error {
     this.id = id
     this.expectedVersion = expectedVersion
     this.actualVersion = actualVersion
+  }
+}
+
+/** The store did not answer (unreachable, or slower than its timeout); nothing is known to have been written. */
+export class StoreUnavailableError extends errors.STORE_UNAVAILABLE.Error {
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(detail)
+    if (options?.cause !== undefined) this.cause = options.cause
+    this.name = 'StoreUnavailableError'
   }
 }
 

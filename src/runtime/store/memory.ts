@@ -69,6 +69,8 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
   timer.unref()
 
   return {
+    kind: 'memory',
+
     get size() {
       return records.size
     },
@@ -78,7 +80,7 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
       return entry === undefined ? undefined : { value: JSON.parse(entry.json) as T, version: entry.version } satisfies Versioned<T>
     },
 
-    async put(id, value, expectedVersion, ttlSeconds) {
+    async put(id, value, expectedVersion, ttlSeconds, newAliases = []) {
       const ttlMs = ttlToMs(ttlSeconds)
       const json = encodeRecord(value)
       const time = now()
@@ -86,6 +88,7 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
       if (actualVersion !== expectedVersion) throw new StoreConflictError(id, expectedVersion, actualVersion)
       const version = (actualVersion ?? 0) + 1
       write(records, id, { json, version, expiresAt: time + ttlMs }, maxCalls)
+      for (const alias of newAliases) write(aliases, alias, { id, expiresAt: time + ttlMs }, maxAliases)
       return version
     },
 
@@ -101,6 +104,8 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
     async resolveAlias(alias) {
       return live(aliases, alias, now())?.id
     },
+
+    async ping() {},
 
     async close() {
       clearInterval(timer)

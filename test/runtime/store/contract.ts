@@ -217,6 +217,26 @@ export function runStoreContract(t: Test, name: string, makeStore: () => Promise
       t.equal(await store.get('call:abc'), undefined)
     })
 
+    t.test('a put maps its aliases to the id, with the same TTL as the record', async (t) => {
+      const store = await fresh(t)
+      t.equal(await store.put('call-1', record('a'), null, TTL, ['leg:abc', 'leg:def']), 1)
+      await store.put('call-2', record('b'), null, LONG, ['leg:xyz'])
+      t.equal(await store.resolveAlias('leg:abc'), 'call-1')
+      t.equal(await store.resolveAlias('leg:def'), 'call-1')
+      t.equal(await store.resolveAlias('leg:xyz'), 'call-2')
+      t.equal(await store.put('call-1', record('b'), 1, TTL, []), 2, 'an empty list of aliases is no alias')
+      await clock.advance(BEYOND)
+      t.equal(await store.resolveAlias('leg:abc'), undefined)
+      t.equal(await store.get('call-1'), undefined)
+      t.equal(await store.resolveAlias('leg:xyz'), 'call-2')
+    })
+
+    t.test('ping resolves while the store answers, and the store names its kind', async (t) => {
+      const store = await fresh(t)
+      t.equal(await store.ping(), undefined)
+      t.match(store.kind, /^[a-z]+$/)
+    })
+
     t.test('delete leaves aliases, which resolve to an id that reads as absent', async (t) => {
       const store = await fresh(t)
       await store.put('call-1', record('a'), null, LONG)

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto'
+import { createClient } from 'redis'
+import { errors } from '../../errors.js'
+import { silentLogger, type Logger } from '../log.js'
+import { StoreConflictError, StoreUnavailableError, encodeRecord, ttlToMs, type CallStore, type Versioned } from './contract.js'
+
+/**
+ * What the Redis store needs of a client: node-redis's `sendCommand` (a `createClient()` client, connected by its owner,
+ * fits). Commands carry a timeout, so a client that cannot reach Redis fails them instead of holding them.
+ */
+export interface RedisCommander {
+  sendCommand(args: readonly string[], options?: { timeout?: number }): Promise<unknown>
+}
+
+/** Options of {@link createRedisStore}: a `url` (the store makes, connects and closes its client) or a `client`. */
+export interface RedisStoreOptions {
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://…` (env `REDIS_URL`). */
+  readonly url?: string
+  /** A node-redis client its owner connects and closes; used instead of `url`. */
+  readonly client?: RedisCommander
+  /** Prepended to every key (env `REDIS_PREFIX`); default `nccoflow:`. */
+  readonly prefix?: string
+  /** Most milliseconds a command may take before the store reports itself unavailable; default 1500. */
+  readonly commandTimeoutMs?: number
+  /** Where connection errors and recoveries are logged (with the URL, never its password). */
+  readonly logger?: Logger
+}
+
+/**
+ * Compare-and-set of one record, kept as a hash `{ v: version, d: JSON }` under one key (one hash slot): writes when
+ * the stored version is ARGV[1] ('' = none), sets the TTL, and returns {1, new version} or {0, stored version}.
+ */
+const PUT_SCRIPT = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then v = '' end
+if v ~= ARGV[1] then return {0, v} end
+local n = (tonumber(v) or 0) + 1
+redis.call('HSET', KEYS[1], 'v', n, 'd', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {1, n}
+`
+const PUT_SHA = createHash('sha1').update(PUT_SCRIPT).digest('hex')
+
+/** A Redis URL as given, with its password replaced by `***` (for logs and errors). */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== '') parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(not a URL)'
+  }
+}
+
+/** Checks a Redis URL, throwing NCCOFLOW_ERR_OPTIONS_INVALID naming `option` when it is not one. */
+export function checkRedisUrl(url: string, option: string): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new errors.OPTIONS_INVALID.Error(option, `it must be a redis:// or rediss:// URL, got "${url.replace(/:[^:@/]*@/, ':***@')}"`)
+  }
+  if (!['redis:', 'rediss:'].includes(parsed.protocol) || parsed.hostname === '') {
+    throw new errors.OPTIONS_INVALID.Error(option, `it must be a redis:// or rediss:// URL with a host, got "${redactRedisUrl(url)}"`)
+  }
+}
+
+/** A {@link CallStore} kept in Redis, shared by every instance that uses the same Redis and prefix. */
+export interface RedisCallStore<T = unknown> extends CallStore<T> {
+  readonly kind: 'redis'
+  /** The prefix of every key this store writes. */
+  readonly prefix: string
+}
+
+/**
+ * Creates a call store in Redis (or Valkey), so that calls survive restarts and any instance can serve any webhook.
+ *
+ * A record is a hash under `<prefix>call:{<id>}` and an alias a string under `<prefix>alias:{<alias>}`; the braces make
+ * the id (or alias) the key's hash tag, so each command touches one hash slot. A read is one `HMGET`; a write is one
+ * Lua compare-and-set on the record's key, sent in the same round trip as the `SET`s of its aliases. Every key has the
+ * TTL the runtime gives (Redis expires it). A command that does not answer within `commandTimeoutMs` fails with
+ * NCCOFLOW_ERR_STORE_UNAVAILABLE; with a `url`, the client reconnects by itself and the store works again once Redis
+ * answers.
+ *
+ * @example
+ * ```ts
+ * const store = createRedisStore({ url: process.env.REDIS_URL, prefix: 'ivr:' })
+ * await app.register(nccoflow, { flows: [menu], store })
+ * ```
+ */
+export function createRedisStore<T = unknown>(options: RedisStoreOptions): RedisCallStore<T> {
+  const prefix = options.prefix ?? 'nccoflow:'
+  const timeout = options.commandTimeoutMs ?? 1500
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new errors.OPTIONS_INVALID.Error('commandTimeoutMs', `it must be a positive number of milliseconds, got ${String(options.commandTimeoutMs)}`)
+  if ((options.url === undefined) === (options.client === undefined)) throw new errors.OPTIONS_INVALID.Error('store', 'createRedisStore needs either a url or a client')
+  const log = options.logger ?? silentLogger
+  let owned: OwnedClient | undefined
+  let client: RedisCommander
+  if (options.url !== undefined) {
+    checkRedisUrl(options.url, 'url')
+    owned = connect(options.url, log)
+    client = owned
+  } else {
+    client = options.client as RedisCommander
+  }
+  let closed = false
+
+  const send = async (args: readonly string[]): Promise<unknown> => {
+    if (closed) throw new StoreUnavailableError('the Redis store is closed')
+    try {
+      return await client.sendCommand(args, { timeout })
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) throw error
+      throw new StoreUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    }
+  }
+  const recordKey = (id: string) => `${prefix}call:{${id}}`
+  const aliasKey = (alias: string) => `${prefix}alias:{${alias}}`
+
+  const compareAndSet = async (key: string, expected: string, json: string, ttlMs: string): Promise<unknown> => {
+    try {
+      return await send(['EVALSHA', PUT_SHA, '1', key, expected, json, ttlMs])
+    } catch (error) {
+      // Redis forgot the script (a restart, SCRIPT FLUSH): send it whole once; later calls use the hash again.
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+      return send(['EVAL', PUT_SCRIPT, '1', key, expected, json, ttlMs])
+    }
+  }
+
+  return {
+    kind: 'redis',
+    prefix,
+
+    async get(id) {
+      const [version, json] = (await send(['HMGET', recordKey(id), 'v', 'd'])) as [string | null, string | null]
+      if (version === null || json === null) return undefined
+      return { value: JSON.parse(json) as T, version: Number(version) } satisfies Versioned<T>
+    },
+
+    async put(id, value, expectedVersion, ttlSeconds, aliases = []) {
+      const ttlMs = String(Math.ceil(ttlToMs(ttlSeconds)))
+      const json = encodeRecord(value)
+      const write = compareAndSet(recordKey(id), expectedVersion === null ? '' : String(expectedVersion), json, ttlMs)
+      // Issued in the same tick, the alias SETs leave with the script: one round trip.
+      const [result] = await Promise.all([write, ...aliases.map((alias) => send(['SET', aliasKey(alias), id, 'PX', ttlMs]))])
+      const [ok, version] = result as [number, number | string]
+      if (ok !== 1) throw new StoreConflictError(id, expectedVersion, version === '' ? null : Number(version))
+      return Number(version)
+    },
+
+    async delete(id) {
+      await send(['DEL', recordKey(id)])
+    },
+
+    async setAlias(alias, id, ttlSeconds) {
+      const ttlMs = String(Math.ceil(ttlToMs(ttlSeconds)))
+      await send(['SET', aliasKey(alias), id, 'PX', ttlMs])
+    },
+
+    async resolveAlias(alias) {
+      const id = (await send(['GET', aliasKey(alias)])) as string | null
+      return id ?? undefined
+    },
+
+    async ping() {
+      await send(['PING'])
+    },
+
+    async close() {
+      if (closed) return
+      closed = true
+      if (owned?.isOpen === true) await owned.close()
+      else owned?.destroy()
+    },
+  }
+}
+
+/** The client the store makes and closes. */
+interface OwnedClient extends RedisCommander {
+  readonly isOpen: boolean
+  close(): Promise<void>
+  destroy(): void
+}
+
+/** A node-redis client for `url` that connects in the background, retries for ever, and logs what happens. */
+function connect(url: string, log: Logger): OwnedClient {
+  const where = redactRedisUrl(url)
+  const client = createClient({
+    url,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+  })
+  let failing: string | undefined
+  let failures = 0
+  client.on('error', (error: Error) => {
+    failures += 1
+    // The first failure, a new kind of failure, and then one line a minute or so (retries are 2 s apart at most).
+    if (error.message !== failing || failures % 30 === 0) {
+      failing = error.message
+      log.error({ err: error, redis: where, failures }, `Redis at ${where} does not answer (${error.message}): calls get the fallback NCCO until it does; retrying`)
+    }
+  })
+  client.on('ready', () => {
+    if (failing !== undefined) log.info({ redis: where, failures }, `Redis at ${where} answers again`)
+    failing = undefined
+    failures = 0
+  })
+  client.connect().catch(() => {
+    // Reported by the 'error' listener; the client keeps reconnecting.
+  })
+  return client as unknown as OwnedClient
+}
