@@ -36,6 +36,9 @@ Calls (docs/deployment.md):
                             every instance using it (default: in this process's memory, lost on restart)
   REDIS_PREFIX              prefix of every Redis key (nccoflow:)
 
+Observability (docs/observability.md):
+  METRICS                   1 (or true): serve Prometheus metrics at GET /metrics (default: off, 404)
+
 Security (docs/security.md):
   VONAGE_SIGNATURE_SECRET   verify signed webhooks with this signature secret; "new,old" while rotating
                             (default: not verified, with a warning)
@@ -102,6 +105,7 @@ export function settings(env: CliEnv) {
     trustProxy: trustProxy(env.TRUST_PROXY),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX ?? 'nccoflow:',
+    metrics: /^(1|true)$/i.test(env.METRICS ?? ''),
   }
 }
 
@@ -140,7 +144,7 @@ async function server(env: CliEnv): Promise<FastifyInstance> {
  * connections, finishes the webhooks in flight, closes the store and its Redis connection, and lets the process exit.
  */
 export async function start(env: CliEnv, signals: CliIo['signals']): Promise<FastifyInstance> {
-  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix } = settings(env)
+  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix, metrics } = settings(env)
   if (redisUrl !== undefined) checkRedisUrl(redisUrl, 'REDIS_URL')
   const flows = await loadFlows(flowsDir)
   // Log lines are written to stdout in the background (pino's asynchronous destination), not one blocking write per
@@ -151,7 +155,7 @@ export async function start(env: CliEnv, signals: CliIo['signals']): Promise<Fas
   const store = redisUrl === undefined ? undefined : createRedisStore<CallRecord>({ url: redisUrl, prefix: redisPrefix, logger })
   let app: FastifyInstance
   try {
-    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy })
+    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy, metrics })
   } catch (error) {
     await store?.close()
     throw error

@@ -8,7 +8,7 @@ import { silentLogger, withBindings, type Logger } from './log.js'
 import { compileFlow } from './machine.js'
 import { fixedSteps, lastAnswer, lastNcco, renderFrom } from './render.js'
 import { createMemoryStore, type CallStore, type Versioned } from './store/index.js'
-import { CallTransactions, legAlias, type CallLocator, type CallTtl } from './transaction.js'
+import { CallTransactions, legAlias, type CallLocator, type CallTtl, type RuntimeObserver } from './transaction.js'
 import type { LoadedFlow, Payload, RequestInfo } from './types.js'
 
 /** Options of {@link CallRuntime}. */
@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   readonly store?: CallStore<CallRecord>
   readonly ttl?: CallTtl
   readonly logger?: Logger
+  /** Told of saved calls, fallbacks and flow errors (the server's metrics). */
+  readonly observer?: RuntimeObserver
 }
 
 /** A sample call for {@link CallRuntime.preview}: who calls, and the context it has by then. */
@@ -44,7 +46,7 @@ export class CallRuntime {
       this.#flows.set(definition.name, { definition, compiled: compileFlow(definition), fixed: fixedSteps(definition), rendered: new Map() })
     }
     this.#store = options.store ?? createMemoryStore<CallRecord>()
-    this.#transactions = new CallTransactions(this.#store, options.ttl)
+    this.#transactions = new CallTransactions(this.#store, options.ttl, options.observer)
     this.#log = options.logger ?? silentLogger
   }
 
@@ -103,7 +105,7 @@ export class CallRuntime {
         updatedAt: now,
       }
       return { response: rendering.ncco, record }
-    })
+    }, flowName)
   }
 
   /**
@@ -134,7 +136,7 @@ export class CallRuntime {
         return { response: await lastNcco(flow, record.call, record.last) }
       }
       return kind.handle({ flow, step, segment, payload, record, request, log })
-    })
+    }, flowName)
   }
 
   /** Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO. */

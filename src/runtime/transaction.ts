@@ -8,6 +8,19 @@ import type { Effect, Outcome } from './types.js'
 /** Most times one webhook is redone after losing a compare-and-set race with another instance. */
 const MAX_ATTEMPTS = 5
 
+/** Why an NCCO route answered the flow's fallback NCCO (the `reason` label of `nccoflow_fallbacks_total`). */
+export type FallbackReason = 'flow_error' | 'store_unavailable' | 'store_conflict' | 'bad_request' | 'fallback_url'
+
+/** Told what happens to calls, for metrics; each method is optional and must not throw. */
+export interface RuntimeObserver {
+  /** A call's record was saved: `before` is what was stored (undefined for a new record), `after` what is now. */
+  callSaved?(before: CallRecord | undefined, after: CallRecord): void
+  /** An NCCO route answered the fallback NCCO. */
+  fallback?(reason: FallbackReason): void
+  /** A flow's code failed (a step's function, a handler, an NCCO it built that is not valid). */
+  flowError?(flow: string): void
+}
+
 /** How long calls are kept, in seconds. */
 export interface CallTtl {
   /** A call that has not ended, since its last webhook; default 24 hours. */
@@ -43,9 +56,11 @@ export class CallTransactions {
   readonly #pending = new Set<Promise<unknown>>()
   readonly #activeTtl: number
   readonly #finishedTtl: number
+  readonly #observer: RuntimeObserver
 
-  constructor(store: CallStore<CallRecord>, ttl: CallTtl = {}) {
+  constructor(store: CallStore<CallRecord>, ttl: CallTtl = {}, observer: RuntimeObserver = {}) {
     this.#store = store
+    this.#observer = observer
     this.#activeTtl = ttl.activeSeconds ?? 24 * 3600
     this.#finishedTtl = ttl.finishedSeconds ?? 3600
   }
@@ -58,9 +73,9 @@ export class CallTransactions {
   /**
    * Runs `handle` for the call `id` inside its queue. When `fallback` is set (NCCO routes), any error gives the caller
    * the fallback NCCO instead of failing the request, and is logged with the call. `log` gives the call's logger (it may
-   * name the call better once its record is read).
+   * name the call better once its record is read); `flow`, when known, is the flow a failure is counted against.
    */
-  async run<R>(locator: CallLocator, log: () => Logger, fallback: R | undefined, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>): Promise<R> {
+  async run<R>(locator: CallLocator, log: () => Logger, fallback: R | undefined, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>, flow?: string): Promise<R> {
     const attempt = async (n: number): Promise<R> => {
       const { id, stored } = await this.#load(locator)
       const outcome = await handle(stored?.value, id)
@@ -71,19 +86,23 @@ export class CallTransactions {
           const leg = outcome.record.call.uuid
           const aliases = stored === undefined && leg !== id ? [legAlias(leg)] : undefined
           await this.#store.put(id, outcome.record, stored?.version ?? null, ttl, aliases)
+          this.#observer.callSaved?.(stored?.value, outcome.record)
         } catch (error) {
           // Another instance changed the call between our read and write: read it again and redo the work.
           if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) return attempt(n + 1)
           throw error
         }
       }
-      for (const effect of outcome.effects ?? []) this.#start(effect, log())
+      for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record?.flow ?? flow)
       return outcome.response
     }
     try {
       return await this.#queue.run(locator.key, () => attempt(1))
     } catch (error) {
+      const reason = failureReason(error)
+      if (reason === 'flow_error' && flow !== undefined) this.#observer.flowError?.(flow)
       if (fallback === undefined) throw error
+      this.#observer.fallback?.(reason)
       log().error({ err: error }, 'the flow failed: the caller hears the fallback NCCO')
       return fallback
     }
@@ -106,9 +125,19 @@ export class CallTransactions {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
   }
 
-  #start(effect: Effect, log: Logger): void {
-    const running = (async () => effect())().catch((error: unknown) => log.error({ err: error }, 'a flow handler failed'))
+  #start(effect: Effect, log: Logger, flow: string | undefined): void {
+    const running = (async () => effect())().catch((error: unknown) => {
+      if (flow !== undefined) this.#observer.flowError?.(flow)
+      log.error({ err: error }, 'a flow handler failed')
+    })
     this.#pending.add(running)
     void running.finally(() => this.#pending.delete(running))
   }
+}
+
+/** What a failure of a webhook's transaction was: the store's, or the flow's. */
+function failureReason(error: unknown): FallbackReason {
+  if (isNccoflowError(error, errors.STORE_UNAVAILABLE.code)) return 'store_unavailable'
+  if (isNccoflowError(error, errors.STORE_CONFLICT.code)) return 'store_conflict'
+  return 'flow_error'
 }

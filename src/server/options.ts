@@ -26,6 +26,8 @@ export interface NccoflowOptions {
   readonly signature?: SignatureOptions
   /** Addresses and CIDR ranges webhooks may come from (env `ALLOWED_IPS`), IPv4 and IPv6; default any. */
   readonly allowedIps?: readonly string[]
+  /** Serve Prometheus metrics at `GET /metrics` (env `METRICS=1`); default off (404). See docs/observability.md. */
+  readonly metrics?: boolean
 }
 
 /** The plugin's options once checked, with what follows from them. */

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 import { CallRuntime } from '../runtime/runtime.js'
 import type { RequestInfo } from '../runtime/types.js'
 import { resolveOptions, type NccoflowOptions } from './options.js'
+import type { Registry } from 'prom-client'
+import { createMetrics, registerMetrics } from './metrics.js'
 import { keepRawBody } from './raw-body.js'
 import { registerRoutes } from './routes.js'
 import { webhookGuard } from './webhook-guard.js'
@@ -13,7 +15,13 @@ export type { RouteInfo } from './webhook-route.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** nccoflow's runtime and the routes it registered. */
-    nccoflow: { runtime: CallRuntime; routes: readonly RouteInfo[]; defaultFlow: string | undefined }
+    nccoflow: {
+      runtime: CallRuntime
+      routes: readonly RouteInfo[]
+      defaultFlow: string | undefined
+      /** The Prometheus registry `/metrics` serves, when the `metrics` option is on. */
+      metrics: Registry | undefined
+    }
   }
 }
 
@@ -23,7 +31,8 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   if (defaultFlow === undefined) {
     app.log.warn({ flows: flows.map((f) => f.name) }, `no default flow (set DEFAULT_FLOW or name a flow "default"): /answer serves "${resolved.fallbackFlow.name}" unless numbers maps the called number`)
   }
-  const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log })
+  const metrics = options.metrics === true ? createMetrics() : undefined
+  const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log, observer: metrics })
   keepRawBody(app)
   // Before any route: it guards the routes registered after it with `config: { webhook: true }`.
   webhookGuard(app, { signature: options.signature, allowedIps: options.allowedIps })
@@ -48,7 +57,11 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     },
   })
 
-  const routes = registerRoutes(app, runtime, resolved, info)
+  const routes = registerRoutes(app, runtime, resolved, info, metrics)
+  if (metrics !== undefined) {
+    registerMetrics(app, metrics, prefix)
+    routes.push({ methods: ['GET'], url: `${prefix}/metrics`, kind: 'metrics' })
+  }
 
   // One line per webhook, with the call's uuid, flow and step, instead of fastify's two anonymous ones.
   app.addHook('onResponse', async (request, reply) => {
@@ -56,7 +69,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     request.log.info({ ...request.nccoflowCall, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
   })
 
-  app.decorate('nccoflow', { runtime, routes, defaultFlow })
+  app.decorate('nccoflow', { runtime, routes, defaultFlow, metrics: metrics?.registry })
   app.addHook('onClose', async () => {
     await runtime.drain()
     await runtime.store.close()

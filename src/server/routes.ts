@@ -3,6 +3,7 @@ import type { FlowDefinition } from '../dsl/types.js'
 import { actionDefinitions, type ActionDefinition } from '../ncco/index.js'
 import { callbackReturnsNcco } from '../runtime/callbacks/index.js'
 import type { CallRuntime } from '../runtime/runtime.js'
+import type { FallbackReason, RuntimeObserver } from '../runtime/transaction.js'
 import type { Payload, RequestInfo } from '../runtime/types.js'
 import { parseEvent, parseWebhook, type PayloadKind } from '../webhooks/index.js'
 import { registerAudio } from './audio.js'
@@ -35,11 +36,12 @@ function callbackRoutes(definition: FlowDefinition): { step: string; segment: st
  * Registers every route nccoflow serves: `/answer`, each flow's answer and callback routes and local audio, `/event`,
  * `/fallback` and `/healthz`. Returns them, for `nccoflow routes`.
  */
-export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, options: ResolvedOptions, info: (request: FastifyRequest) => RequestInfo): RouteInfo[] {
+export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, options: ResolvedOptions, info: (request: FastifyRequest) => RequestInfo, observer: RuntimeObserver = {}): RouteInfo[] {
   const { flows, prefix, defaultFlow, fallbackFlow, numbers } = options
   const routes: RouteInfo[] = []
+  const onFallback = (reason: FallbackReason) => observer.fallback?.(reason)
   const webhook = (url: string, kind: PayloadKind | undefined, meta: Omit<RouteInfo, 'methods' | 'url'>, handler: WebhookHandler, fallback?: unknown) =>
-    routes.push(registerWebhook(app, { url: `${prefix}${url}`, kind, meta, handler, fallback }, fallbackFlow.name))
+    routes.push(registerWebhook(app, { url: `${prefix}${url}`, kind, meta, handler, fallback, onFallback }, fallbackFlow.name))
 
   const answer = (flowFor: (payload: Payload | undefined) => string | undefined): WebhookHandler =>
     async (request: FastifyRequest, reply: FastifyReply, payload: Payload | undefined, problem: string | undefined) => {
@@ -48,6 +50,7 @@ export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, optio
       request.nccoflowCall = { ...request.nccoflowCall, flow: flow.name, step: flow.initial }
       if (payload === undefined || typeof payload.uuid !== 'string') {
         request.log.error({ ...request.nccoflowCall, problem }, 'answer webhook with a payload nccoflow cannot use: the caller hears the fallback NCCO')
+        onFallback('bad_request')
         return sendNcco(reply, flow.fallback)
       }
       return sendNcco(reply, await runtime.answer(flow.name, payload as Payload & { uuid: string }, info(request)))
@@ -66,6 +69,7 @@ export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, optio
         if (payload === undefined) {
           if (!returnsNcco) return badRequest(reply, segment, String(problem))
           request.log.error({ ...request.nccoflowCall, problem, segment }, 'callback with a payload nccoflow cannot use: the caller hears the fallback NCCO')
+          onFallback('bad_request')
           return sendNcco(reply, flow.fallback)
         }
         const ncco = await runtime.callback(flow.name, step, segment, payload, info(request))
@@ -87,6 +91,7 @@ export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, optio
     // Whatever the body, the answer is a safe NCCO; a body that fails its schema is still used to find the call.
     const body = payload ?? {}
     const parsed = parseWebhook('fallback', body)
+    onFallback('fallback_url')
     return sendNcco(reply, await runtime.fallback(defaultFlow, (parsed.ok ? parsed.value : body) as Payload, info(request)))
   }, fallbackFlow.fallback)
 

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Marks a route Vonage calls: the `signature` and `allowedIps` options guard it. */
     webhook?: boolean
+    /** A webhook route's kind (`answer`, `event`, `input`, …): the `kind` label of its metrics. */
+    kind?: string
   }
 }
 

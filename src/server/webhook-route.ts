@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../errors.js'
+import type { FallbackReason } from '../runtime/transaction.js'
 import type { Payload } from '../runtime/types.js'
 import { parseWebhook, type PayloadKind, type WebhookIssue } from '../webhooks/index.js'
 
@@ -56,6 +57,8 @@ export interface WebhookRoute {
   readonly handler: WebhookHandler
   /** For routes whose answer Vonage uses as an NCCO: what any failure answers, so the caller never hears silence. */
   readonly fallback?: unknown
+  /** Told when a failure made the route answer `fallback` (metrics). */
+  readonly onFallback?: (reason: FallbackReason) => void
 }
 
 /**
@@ -63,13 +66,13 @@ export interface WebhookRoute {
  * line, and a failure answers a 400 (routes whose body Vonage ignores) or the fallback NCCO (routes whose answer is one).
  */
 export function registerWebhook(app: FastifyInstance, route: WebhookRoute, fallbackFlow: string): RouteInfo {
-  const { url, kind, meta, handler, fallback } = route
+  const { url, kind, meta, handler, fallback, onFallback } = route
   for (const method of ['GET', 'POST'] as const) {
     app.route({
       method,
       url,
       // The signature and allowedIps options guard it (webhook-guard.ts).
-      config: { webhook: true },
+      config: { webhook: true, kind: meta.kind },
       // Vonage's payloads are small; a bound keeps a hostile one from growing the store.
       bodyLimit: BODY_LIMIT,
       errorHandler: fallback === undefined
@@ -79,8 +82,9 @@ export function registerWebhook(app: FastifyInstance, route: WebhookRoute, fallb
             return badRequest(reply, meta.kind, `body: ${error.message}`)
           }
         // An NCCO route never fails: whatever goes wrong (a body that is not JSON, a store that is down), the caller hears the fallback.
-        : (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+        : (error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
             request.log.error({ err: error, ...meta, ...request.nccoflowCall, flow: meta.flow ?? fallbackFlow }, 'NCCO route failed: the caller hears the fallback NCCO')
+            onFallback?.(error.statusCode === 400 || error.statusCode === 415 ? 'bad_request' : 'flow_error')
             return sendNcco(reply, fallback)
           },
       handler: async (request, reply) => {

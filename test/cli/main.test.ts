@@ -204,13 +204,14 @@ t.test('the start command closes the server on SIGTERM', async (t) => {
 })
 
 t.test('settings come from the environment, with the documented defaults', async (t) => {
-  const unset = { signature: undefined, allowedIps: undefined, trustProxy: undefined, redisUrl: undefined, redisPrefix: 'nccoflow:' }
+  const unset = { signature: undefined, allowedIps: undefined, trustProxy: undefined, redisUrl: undefined, redisPrefix: 'nccoflow:', metrics: false }
   t.strictSame(settings({}), { flowsDir: './flows', port: 3000, host: '127.0.0.1', logLevel: 'info', publicUrl: undefined, defaultFlow: undefined, ...unset })
   t.strictSame(settings({ FLOWS_DIR: 'x', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug', PUBLIC_URL: 'https://ivr.test', DEFAULT_FLOW: 'survey' }),
     { flowsDir: 'x', port: 8080, host: '0.0.0.0', logLevel: 'debug', publicUrl: 'https://ivr.test', defaultFlow: 'survey', ...unset })
   t.strictSame(settings({ PUBLIC_URL: '', DEFAULT_FLOW: '' }).publicUrl, undefined, 'an empty variable counts as unset')
   t.strictSame(settings({ REDIS_URL: 'redis://r.test:6380/2', REDIS_PREFIX: 'ivr:' }), { ...settings({}), redisUrl: 'redis://r.test:6380/2', redisPrefix: 'ivr:' })
   t.equal(settings({ REDIS_URL: '' }).redisUrl, undefined, 'an empty REDIS_URL is the memory store')
+  t.strictSame(['1', 'true', 'TRUE', '0', 'no', ''].map((METRICS) => settings({ METRICS }).metrics), [true, true, true, false, false, false])
 })
 
 t.test('the process io writes to stdout and stderr and listens to the process', async (t) => {
