@@ -82,7 +82,7 @@ const heapAfter = await settledHeap()
 const sizes: Record<string, number> = {}
 let total = 0
 for (let n = 0; n < calls; n += 1) {
-  const record = (await store.get(callIds('heap0000', n).uuid))?.value
+  const record = (await store.get(callIds('heap0000', n).conversation))?.value
   if (record === undefined) throw new Error(`call ${n} is not in the store`)
   total += JSON.stringify(record).length
   for (const [key, value] of Object.entries(record)) sizes[key] = (sizes[key] ?? 0) + JSON.stringify(value).length
