@@ -24,7 +24,8 @@ export interface CallRecord {
    * The last NCCO-returning request: its key and the answer it got, so a retry gets the same answer; `event` names the
    * event that answered it (duplicates of an event can arrive in other bytes). The answer is kept as the NCCO, or, when
    * it came from a fixed step (one whose NCCO depends on nothing of the call), as that step and the base URL it was
-   * rendered for: the NCCO is rendered again, identical, when needed, and the record stays small.
+   * rendered for, or, when no action of the steps it passed through is written with a function, as those steps and the
+   * base URL: the NCCO is rendered again, identical, when needed, and the record stays small.
    */
   readonly last?: LastAnswer
   readonly createdAt: number
@@ -35,6 +36,7 @@ export interface CallRecord {
 export type LastAnswer = { readonly key: string; readonly event?: string } & (
   | { readonly ncco: readonly NccoAction[] }
   | { readonly fixed: { readonly step: string; readonly base: string } }
+  | { readonly replay: { readonly steps: readonly string[]; readonly base: string } }
 )
 
 /** Most history entries kept per call. */

@@ -51,24 +51,63 @@ export function followNext(flow: LoadedFlow, call: CallRecord['call'], snapshot:
   return moved
 }
 
-/** What rendering gives: the snapshot the call ends in, the NCCO, and the fixed step it was rendered from, if it was. */
+/**
+ * What rendering gives: the snapshot the call ends in, the NCCO, and how to render that NCCO again without the call:
+ * the fixed step it was rendered from, or else the steps it passed through when none of their actions is written with
+ * a function (their NCCO depends only on which steps they were, whatever moved the call between them).
+ */
 export interface Rendered {
   readonly snapshot: AnyMachineSnapshot
   readonly ncco: readonly NccoAction[]
   readonly fixed?: { readonly step: string; readonly base: string }
+  readonly replay?: { readonly steps: readonly string[]; readonly base: string }
 }
 
 /** The answer to keep as `last` for a request answered with what was rendered. */
 export function lastAnswer(key: string, rendered: Rendered, event?: string): LastAnswer {
-  const answer = rendered.fixed === undefined ? { ncco: rendered.ncco } : { fixed: rendered.fixed }
+  const answer = rendered.fixed !== undefined ? { fixed: rendered.fixed } : rendered.replay !== undefined ? { replay: rendered.replay } : { ncco: rendered.ncco }
   return { key, ...(event === undefined ? {} : { event }), ...answer }
 }
 
-/** The NCCO a call's last answer was: kept as it is, or the fixed step's, rendered again (identical) from the cache. */
+/**
+ * The NCCO a call's last answer was: kept as it is, the fixed step's rendered again (identical) from the cache, or the
+ * actions of the steps it passed through rendered again (identical: none of them depends on the call).
+ */
 export async function lastNcco(flow: LoadedFlow, call: CallRecord['call'], last: LastAnswer): Promise<readonly NccoAction[]> {
   if ('ncco' in last) return last.ncco
+  if ('replay' in last) {
+    const ncco: NccoAction[] = []
+    for (const name of last.replay.steps) {
+      const step = flow.definition.steps[name]
+      if (step === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flow.definition.name, name, Object.keys(flow.definition.steps).join(', '))
+      const args = stepArgs(flow.definition, call, { ctx: {} }, name, silentLogger)
+      let awaits = false
+      for (const op of step.ops) if (op.kind === 'action') awaits = pushAction(ncco, op, step, args, stepUrls(flow.definition, last.replay.base, name), awaits)
+    }
+    return ncco
+  }
   const from = flow.compiled.restore({ value: last.fixed.step, context: { ctx: {} } })
   return (await renderFrom(flow, call, from, last.fixed.base, silentLogger)).ncco
+}
+
+/** The callback and media URLs of a step's actions. */
+function stepUrls(definition: FlowDefinition, baseUrl: string, name: string) {
+  const prefix = `${baseUrl}/flows/${definition.name}`
+  return { callback: (segment: string) => `${prefix}/${name}/${segment}`, media: (path: string) => `${prefix}/audio/${path.replace(/^\.\//, '')}` }
+}
+
+/**
+ * Renders one action of a step onto the NCCO; returns whether the step now awaits a callback. A step whose awaited
+ * action Vonage resumes after (a synchronous connect whose leg hangs up) and that has a way out is told of it by a
+ * notify: its callback takes that way out.
+ */
+function pushAction(ncco: NccoAction[], op: Extract<StepDefinition['ops'][number], { kind: 'action' }>, step: StepDefinition, args: StepArgs<never>, urls: ReturnType<typeof stepUrls>, awaits: boolean): boolean {
+  const action = renderAction(op, args, urls)
+  ncco.push(action)
+  if (!awaits && awaitsCallback(action) && step.next !== undefined && actionDefinitions[action.action]?.resumes === true) {
+    ncco.push(notify({ resumed: action.action }, { eventUrl: urls.callback('notify') }))
+  }
+  return awaits || awaitsCallback(action)
 }
 
 /** Most NCCOs kept rendered per flow (base URLs taken from requests could otherwise grow it without bound). */
@@ -112,25 +151,21 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
   }
   const deadline = Date.now() + definition.budgetMs
   const ncco: NccoAction[] = []
+  const steps: string[] = []
+  let replayable = true
   let snapshot = from
   for (let visited = 1; ; visited += 1) {
     if (visited > MAX_STEPS) throw new errors.RUNTIME_LOOP.Error(MAX_STEPS)
     const name = String(snapshot.value)
     const step = definition.steps[name] as StepDefinition
     const args = () => stepArgs(definition, call, snapshot.context as MachineContext, name, log)
-    const prefix = `${baseUrl}/flows/${definition.name}`
-    const urls = { callback: (segment: string) => `${prefix}/${name}/${segment}`, media: (path: string) => `${prefix}/audio/${path.replace(/^\.\//, '')}` }
+    const urls = stepUrls(definition, baseUrl, name)
+    steps.push(name)
     let awaits = false
     for (const op of step.ops) {
       if (op.kind === 'action') {
-        const action = renderAction(op, args(), urls)
-        ncco.push(action)
-        // A step whose awaited action Vonage resumes after (a synchronous connect whose leg hangs up) and that has a
-        // way out is told of it by a notify: its callback takes that way out.
-        if (!awaits && awaitsCallback(action) && step.next !== undefined && actionDefinitions[action.action]?.resumes === true) {
-          ncco.push(notify({ resumed: action.action }, { eventUrl: urls.callback('notify') }))
-        }
-        awaits ||= awaitsCallback(action)
+        replayable &&= op.args.every((arg) => typeof arg !== 'function')
+        awaits = pushAction(ncco, op, step, args(), urls, awaits)
         continue
       }
       const patch = op.kind === 'do' ? await withDeadline<unknown>(op.fn(args()), deadline, definition.budgetMs) : op.fn(args())
@@ -142,7 +177,7 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
   const issues = validateNcco(ncco).filter((i) => i.severity === 'error')
   if (issues.length > 0) throw new errors.NCCO_INVALID.Error(issues.map((i) => `${JSON.stringify(i.path)} ${i.message}`).join('; '))
   Object.freeze(ncco)
-  if (cacheKey === undefined) return { snapshot, ncco }
+  if (cacheKey === undefined) return replayable ? { snapshot, ncco, replay: { steps, base: baseUrl } } : { snapshot, ncco }
   if (flow.rendered.size < MAX_RENDERED) flow.rendered.set(cacheKey, { step: String(snapshot.value), ncco })
   return { snapshot, ncco, fixed: { step: start, base: baseUrl } }
 }

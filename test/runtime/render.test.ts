@@ -69,3 +69,25 @@ t.test('a fixed step\'s answer is kept as a reference; a retry, even on a runtim
   await first.callback('survey', 'rating', 'input', { uuid: 's1', dtmf: { digits: '4' } }, { baseUrl: 'https://a.test', key: 'input-s1' })
   t.match((await store.get('CON-s1'))?.value.last, { key: 'input-s1', ncco: [{ action: 'talk', text: 'You gave us 4. In one word, how would you describe us?' }] })
 })
+
+t.test('an answer through steps without functions in their actions is kept as those steps; a retry gets the same bytes', async (t) => {
+  const store = createMemoryStore<CallRecord>()
+  t.teardown(() => store.close())
+  const first = new CallRuntime({ flows: [ivrMenu.toDefinition()], store })
+  await first.answer('ivr-menu', { uuid: 'r1', conversation_uuid: 'CON-r1' }, { baseUrl: 'https://a.test', key: 'answer-r1' })
+  // An unknown key: "sorry", then retry() back to the menu (a step reached through the call's context, so not fixed).
+  const input = { uuid: 'r1', conversation_uuid: 'CON-r1', dtmf: { digits: '9' }, timestamp: '2030-01-01T00:00:00.000Z' }
+  const sorry = await first.callback('ivr-menu', 'menu', 'input', input, { baseUrl: 'https://a.test', key: 'input-r1' })
+  t.match(sorry, [{ action: 'talk', text: /sorry/i }])
+  const last = (await store.get('CON-r1'))?.value.last
+  t.strictSame(last, { key: 'input-r1', event: 'input@2030-01-01T00:00:00.000Z@', replay: { steps: ['sorry', 'retry', 'menu'], base: 'https://a.test' } }, 'the steps, not a copy of the NCCO')
+  const restarted = new CallRuntime({ flows: [ivrMenu.toDefinition()], store })
+  t.equal(JSON.stringify(await restarted.callback('ivr-menu', 'menu', 'input', input, { baseUrl: 'https://a.test', key: 'input-r1' })), JSON.stringify(sorry), 'a retried input')
+  t.equal(JSON.stringify(await restarted.callback('ivr-menu', 'menu', 'input', { ...input, dtmf: { digits: '9', timed_out: false } }, { baseUrl: 'https://a.test', key: 'input-r2' })), JSON.stringify(sorry), 'a duplicate in other bytes')
+  t.equal((await store.get('CON-r1'))?.version, 2, 'neither moved the call')
+  // A deploy that removed a step the answer passed through: the retry cannot be rendered again; the caller hears the fallback.
+  const stored = await store.get('CON-r1')
+  const record = stored?.value as CallRecord
+  await store.put('CON-r1', { ...record, last: { key: 'input-r1', replay: { steps: ['sorry', 'gone'], base: 'https://a.test' } } }, stored?.version ?? null, 60)
+  t.strictSame(await restarted.callback('ivr-menu', 'menu', 'input', input, { baseUrl: 'https://a.test', key: 'input-r1' }), ivrMenu.toDefinition().fallback)
+})
