@@ -108,7 +108,7 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
   const send = async (args: readonly string[]): Promise<unknown> => {
     if (closed) throw new StoreUnavailableError('the Redis store is closed')
     try {
-      return await client.sendCommand(args, { timeout })
+      return await withDeadline(client.sendCommand(args, { timeout }), timeout)
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOSCRIPT')) throw error
       throw new StoreUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
@@ -173,6 +173,21 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
       else owned?.destroy()
     },
   }
+}
+
+/**
+ * `reply`, or a rejection once `ms` have passed. node-redis's own `timeout` only covers a command still waiting to be
+ * written (Redis unreachable: the client is reconnecting); a command written to a Redis that accepts connections but
+ * does not answer (stopped, overloaded, a network that drops packets) would wait for its reply for ever. The reply that
+ * comes late is ignored: node-redis still pairs it with its command, so later commands get their own replies.
+ */
+function withDeadline(reply: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms)
+  })
+  reply.catch(() => {}) // a late failure of an abandoned command is no one's to handle
+  return Promise.race([reply, deadline]).finally(() => clearTimeout(timer))
 }
 
 /** The client the store makes and closes. */
