@@ -1,13 +1,19 @@
 // Issue 8: when Redis does not answer, NCCO routes answer the flow's fallback NCCO, other webhooks answer 503 (so
 // Vonage retries) and /healthz says 503, each within 2 seconds; once Redis answers again, calls carry on where they were.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import ivrMenu from '../../flows/ivr-menu.js'
 import type { CallRecord } from '../../src/runtime/call-record.js'
 import { createRedisStore } from '../../src/runtime/store/index.js'
 import { buildServer } from '../../src/server/build.js'
-import { deletePrefix, needRedis, ownRedis, testPrefix, type OwnRedis } from '../fixtures/redis.js'
+import { deletePrefix, needRedis, ownRedis, redisAnswers, testPrefix, type OwnRedis } from '../fixtures/redis.js'
+import { childEnv } from '../fixtures/child-env.js'
 import { at, conv } from './fixtures/app.js'
+
+// Two outages, each waiting for its Redis to come back, and three runs of the real command: more than tap's 30 s.
+t.setTimeout(180_000)
 
 /** The bound the issue gives, measured from the request. */
 const BOUND_MS = 2000
@@ -122,4 +128,92 @@ if (await needRedis(t)) {
 
   t.test('Redis that accepts connections but does not answer (SIGSTOP), then resumes (SIGCONT)', (t) =>
     outage(t, (redis) => redis.signal('SIGSTOP'), (redis) => redis.signal('SIGCONT')))
+}
+
+const root = new URL('../../', import.meta.url).pathname
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** `node bin/nccoflow.js start` with `env`, its output (stdout and stderr) collected as it comes. */
+function startCommand(t: Test, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['bin/nccoflow.js', 'start'], { cwd: root, env: childEnv({ DEFAULT_FLOW: 'ivr-menu', LOG_LEVEL: 'info', ...env }) })
+  const run = { child, output: '', stderr: '', exited: new Promise<number | null>((resolve) => child.once('exit', resolve)) }
+  child.stdout.on('data', (chunk: Buffer) => { run.output += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => {
+    run.output += chunk.toString()
+    run.stderr += chunk.toString()
+  })
+  t.teardown(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      await run.exited
+    }
+  })
+  return run
+}
+
+/** Waits (bounded) until `check` holds. */
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** A redis-server with a password on `port`, stopped when the test ends. */
+async function redisWithPassword(t: Test, port: number, password: string): Promise<void> {
+  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const exited = new Promise((resolve) => server.once('exit', resolve))
+  t.teardown(async () => {
+    server.kill('SIGKILL')
+    await exited
+  })
+  await until('redis-server answers', () => redisAnswers(`redis://:${password}@127.0.0.1:${port}`), 10_000)
+}
+
+if (await needRedis(t)) {
+  t.test('`nccoflow start` with a Redis that is not there yet: listens, says so without the password, and retries', async (t) => {
+    const [port, redisPort] = [await freePort(), await freePort()]
+    const url = `redis://:s3cret@127.0.0.1:${redisPort}`
+    const run = startCommand(t, { PORT: String(port), REDIS_URL: url })
+    await until('the server listens', () => run.output.includes('nccoflow listening on'))
+    const base = `http://127.0.0.1:${port}`
+    await until('the Redis error is logged', () => run.output.includes('does not answer'))
+    const errorLine = run.output.split('\n').find((line) => line.includes('does not answer')) ?? ''
+    t.match(JSON.parse(errorLine), { level: 50, redis: `redis://:***@127.0.0.1:${redisPort}`, msg: `Redis at redis://:***@127.0.0.1:${redisPort} does not answer (connect ECONNREFUSED 127.0.0.1:${redisPort}): calls get the fallback NCCO until it does; retrying` }, 'an error line names the URL, its password replaced')
+    const health = await fetch(`${base}/healthz`)
+    t.equal(health.status, 503)
+    t.strictSame(await health.json(), { status: 'unavailable', store: 'redis' })
+
+    await redisWithPassword(t, redisPort, 's3cret')
+    await until('/healthz says 200', async () => (await fetch(`${base}/healthz`)).status === 200, 10_000)
+    t.strictSame(await (await fetch(`${base}/healthz`)).json(), { status: 'ok', store: 'redis', flows: ['ivr-menu', 'survey'] })
+    const answered = await fetch(`${base}/answer?to=447700900000&from=447700900123&uuid=late-1&conversation_uuid=CON-late-1`)
+    t.strictSame(((await answered.json()) as { action: string }[]).map((a) => a.action), ['talk', 'input'], 'a call gets the menu')
+    const input = await fetch(`${base}/flows/ivr-menu/menu/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uuid: 'late-1', conversation_uuid: 'CON-late-1', dtmf: { digits: '2', timed_out: false }, timestamp: at(5) }) })
+    t.strictSame(((await input.json()) as { action: string }[]).map((a) => a.action), ['talk', 'record', 'talk'], 'and goes on from its stored step')
+    await until('it answers again is logged', () => run.output.includes('answers again'))
+
+    run.child.kill('SIGTERM')
+    t.equal(await run.exited, 0, 'it stops on SIGTERM')
+    t.notOk(run.output.includes('s3cret'), 'the password appears nowhere in its output')
+  })
+
+  for (const url of ['not a url', 'http://x', 'redis://:s3cret@']) {
+    t.test(`\`nccoflow start\` with REDIS_URL="${url}" fails at start`, async (t) => {
+      const run = startCommand(t, { PORT: String(await freePort()), REDIS_URL: url })
+      t.equal(await run.exited, 1, 'exit code 1')
+      t.match(run.stderr, /^nccoflow start: Invalid nccoflow option REDIS_URL: .*\(NCCOFLOW_ERR_OPTIONS_INVALID\)\n$/)
+      t.notOk(run.output.includes('nccoflow listening on'), 'it never listens')
+      t.notOk(run.output.includes('s3cret'), 'a password in it is not printed')
+    })
+  }
 }
