@@ -169,8 +169,9 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
     async close() {
       if (closed) return
       closed = true
-      if (owned?.isOpen === true) await owned.close()
-      else owned?.destroy()
+      // Our client is open from its creation until here, also while it reconnects (it never gives up); a client passed
+      // in is its owner's to close.
+      await owned?.close()
     },
   }
 }
@@ -192,9 +193,30 @@ function withDeadline(reply: Promise<unknown>, ms: number): Promise<unknown> {
 
 /** The client the store makes and closes. */
 interface OwnedClient extends RedisCommander {
-  readonly isOpen: boolean
   close(): Promise<void>
-  destroy(): void
+}
+
+/**
+ * What the store logs about its client's connection to `where` (a redacted URL): the first failure, a failure of a new
+ * kind, then one line every 30 failures (about a minute, retries being 2 s apart at most), and the recovery.
+ */
+export function connectionLog(where: string, log: Logger): { failed(error: Error): void; ready(): void } {
+  let failing: string | undefined
+  let failures = 0
+  return {
+    failed(error) {
+      failures += 1
+      if (error.message !== failing || failures % 30 === 0) {
+        failing = error.message
+        log.error({ err: error, redis: where, failures }, `Redis at ${where} does not answer (${error.message}): calls get the fallback NCCO until it does; retrying`)
+      }
+    },
+    ready() {
+      if (failing !== undefined) log.info({ redis: where, failures }, `Redis at ${where} answers again`)
+      failing = undefined
+      failures = 0
+    },
+  }
 }
 
 /** A node-redis client for `url` that connects in the background, retries for ever, and logs what happens. */
@@ -204,21 +226,9 @@ function connect(url: string, log: Logger): OwnedClient {
     url,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
   })
-  let failing: string | undefined
-  let failures = 0
-  client.on('error', (error: Error) => {
-    failures += 1
-    // The first failure, a new kind of failure, and then one line a minute or so (retries are 2 s apart at most).
-    if (error.message !== failing || failures % 30 === 0) {
-      failing = error.message
-      log.error({ err: error, redis: where, failures }, `Redis at ${where} does not answer (${error.message}): calls get the fallback NCCO until it does; retrying`)
-    }
-  })
-  client.on('ready', () => {
-    if (failing !== undefined) log.info({ redis: where, failures }, `Redis at ${where} answers again`)
-    failing = undefined
-    failures = 0
-  })
+  const report = connectionLog(where, log)
+  client.on('error', report.failed)
+  client.on('ready', report.ready)
   client.connect().catch(() => {
     // Reported by the 'error' listener; the client keeps reconnecting.
   })
