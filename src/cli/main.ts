@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
-import { errors } from '../errors.js'
+import { errors, isNccoflowError } from '../errors.js'
 import { graphLegend } from './graph-legend.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import { checkRedisUrl, createRedisStore, redactRedisUrl } from '../runtime/store/redis.js'
@@ -230,7 +230,9 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         return 1
     }
   } catch (error) {
-    io.err(`nccoflow ${command}: ${(error as Error).message}\n`)
+    // An nccoflow error names its code, the one docs/errors.md explains.
+    const code = isNccoflowError(error) ? ` (${error.code})` : ''
+    io.err(`nccoflow ${command}: ${(error as Error).message}${code}\n`)
     return 1
   }
 }

@@ -79,10 +79,10 @@ t.test('ncco and graph name the flows and steps there are when one is missing', 
   const names = (await loadFlows(flowsDir)).map((f) => f.name).join(', ')
   const steps = Object.keys(ivrMenu.toDefinition().steps).join(', ')
   t.strictSame(await run(['ncco']), { code: 1, out: '', err: `nccoflow ncco: usage: nccoflow ncco <flow> [step] [--from <number>] [--to <number>] [--context <json>]; flows: ${names}\n` })
-  t.strictSame(await run(['ncco', 'nope']), { code: 1, out: '', err: `nccoflow ncco: No flow named "nope": the flows are ${names}\n` })
-  t.strictSame(await run(['ncco', 'ivr-menu', 'nope']), { code: 1, out: '', err: `nccoflow ncco: Flow "ivr-menu" has no step named "nope": its steps are ${steps}\n` })
+  t.strictSame(await run(['ncco', 'nope']), { code: 1, out: '', err: `nccoflow ncco: No flow named "nope": the flows are ${names} (NCCOFLOW_ERR_FLOW_UNKNOWN)\n` })
+  t.strictSame(await run(['ncco', 'ivr-menu', 'nope']), { code: 1, out: '', err: `nccoflow ncco: Flow "ivr-menu" has no step named "nope": its steps are ${steps} (NCCOFLOW_ERR_FLOW_UNKNOWN_STEP)\n` })
   t.strictSame(await run(['graph']), { code: 1, out: '', err: `nccoflow graph: usage: nccoflow graph <flow>; flows: ${names}\n` })
-  t.strictSame(await run(['graph', 'nope']), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${names}\n` })
+  t.strictSame(await run(['graph', 'nope']), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${names} (NCCOFLOW_ERR_FLOW_UNKNOWN)\n` })
 })
 
 t.test('graph prints a Mermaid diagram, and a legend of the labels it uses as Mermaid comments', async (t) => {
@@ -148,7 +148,7 @@ export default flow('${added}', { context: { count: 0 } }).steps({
 %%   otherwise: no branch matched, or a timeout when there is no .onTimeout (.otherwise)
 %%   [*]: the NCCO ends there; Vonage hangs up once the last action is done (after a connect: when the other leg hangs up)
 ` })
-  t.strictSame(await run(['graph', 'nope'], environment), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${loaded.join(', ')}\n` })
+  t.strictSame(await run(['graph', 'nope'], environment), { code: 1, out: '', err: `nccoflow graph: No flow named "nope": the flows are ${loaded.join(', ')} (NCCOFLOW_ERR_FLOW_UNKNOWN)\n` })
 })
 
 t.test('start listens and serves the default flow; close shuts it down', async (t) => {

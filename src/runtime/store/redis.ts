@@ -108,7 +108,7 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
   const send = async (args: readonly string[]): Promise<unknown> => {
     if (closed) throw new StoreUnavailableError('the Redis store is closed')
     try {
-      return await client.sendCommand(args, { timeout })
+      return await withDeadline(client.sendCommand(args, { timeout }), timeout)
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOSCRIPT')) throw error
       throw new StoreUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
@@ -169,17 +169,54 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
     async close() {
       if (closed) return
       closed = true
-      if (owned?.isOpen === true) await owned.close()
-      else owned?.destroy()
+      // Our client is open from its creation until here, also while it reconnects (it never gives up); a client passed
+      // in is its owner's to close.
+      await owned?.close()
     },
   }
 }
 
+/**
+ * `reply`, or a rejection once `ms` have passed. node-redis's own `timeout` only covers a command still waiting to be
+ * written (Redis unreachable: the client is reconnecting); a command written to a Redis that accepts connections but
+ * does not answer (stopped, overloaded, a network that drops packets) would wait for its reply for ever. The reply that
+ * comes late is ignored: node-redis still pairs it with its command, so later commands get their own replies.
+ */
+function withDeadline(reply: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms)
+  })
+  reply.catch(() => {}) // a late failure of an abandoned command is no one's to handle
+  return Promise.race([reply, deadline]).finally(() => clearTimeout(timer))
+}
+
 /** The client the store makes and closes. */
 interface OwnedClient extends RedisCommander {
-  readonly isOpen: boolean
   close(): Promise<void>
-  destroy(): void
+}
+
+/**
+ * What the store logs about its client's connection to `where` (a redacted URL): the first failure, a failure of a new
+ * kind, then one line every 30 failures (about a minute, retries being 2 s apart at most), and the recovery.
+ */
+export function connectionLog(where: string, log: Logger): { failed(error: Error): void; ready(): void } {
+  let failing: string | undefined
+  let failures = 0
+  return {
+    failed(error) {
+      failures += 1
+      if (error.message !== failing || failures % 30 === 0) {
+        failing = error.message
+        log.error({ err: error, redis: where, failures }, `Redis at ${where} does not answer (${error.message}): calls get the fallback NCCO until it does; retrying`)
+      }
+    },
+    ready() {
+      if (failing !== undefined) log.info({ redis: where, failures }, `Redis at ${where} answers again`)
+      failing = undefined
+      failures = 0
+    },
+  }
 }
 
 /** A node-redis client for `url` that connects in the background, retries for ever, and logs what happens. */
@@ -189,21 +226,9 @@ function connect(url: string, log: Logger): OwnedClient {
     url,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
   })
-  let failing: string | undefined
-  let failures = 0
-  client.on('error', (error: Error) => {
-    failures += 1
-    // The first failure, a new kind of failure, and then one line a minute or so (retries are 2 s apart at most).
-    if (error.message !== failing || failures % 30 === 0) {
-      failing = error.message
-      log.error({ err: error, redis: where, failures }, `Redis at ${where} does not answer (${error.message}): calls get the fallback NCCO until it does; retrying`)
-    }
-  })
-  client.on('ready', () => {
-    if (failing !== undefined) log.info({ redis: where, failures }, `Redis at ${where} answers again`)
-    failing = undefined
-    failures = 0
-  })
+  const report = connectionLog(where, log)
+  client.on('error', report.failed)
+  client.on('ready', report.ready)
   client.connect().catch(() => {
     // Reported by the 'error' listener; the client keeps reconnecting.
   })
