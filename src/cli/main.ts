@@ -140,6 +140,22 @@ async function server(env: CliEnv): Promise<FastifyInstance> {
 }
 
 /**
+ * Closes the server: fastify stops accepting connections, closes the idle ones and waits for the webhooks in flight.
+ * Their connections are closed as soon as they go idle too: kept alive, each would hold the server (and the process)
+ * open for fastify's keepAliveTimeout (72 s) after its answer.
+ */
+async function stop(app: FastifyInstance): Promise<void> {
+  let closed = false
+  const closing = app.close().then(() => {
+    closed = true
+  })
+  while (!closed) {
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 50))])
+    app.server.closeIdleConnections()
+  }
+}
+
+/**
  * Starts the server; resolves once it listens, with the running instance. On SIGINT or SIGTERM it stops accepting
  * connections, finishes the webhooks in flight, closes the store and its Redis connection, and lets the process exit.
  */
@@ -174,7 +190,7 @@ export async function start(env: CliEnv, signals: CliIo['signals']): Promise<Fas
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     signals.once(signal, () => {
       app.log.info({ signal }, 'shutting down')
-      void app.close()
+      void stop(app)
     })
   }
   return app

@@ -89,7 +89,10 @@ export class CallTransactions {
           this.#observer.callSaved?.(stored?.value, outcome.record)
         } catch (error) {
           // Another instance changed the call between our read and write: read it again and redo the work.
-          if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) return attempt(n + 1)
+          if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) {
+            log().debug({ event: 'store.conflict', attempt: n }, 'another instance changed the call meanwhile: reading it again')
+            return attempt(n + 1)
+          }
           throw error
         }
       }
