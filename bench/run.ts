@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: whole-call throughput of nccoflow against two baselines, then heap bytes per active call.
  *
- * Part 1 starts five servers (bench/servers/*, and the `nccoflow start` command), each its own process pinned to one
- * core with taskset, checks that they answer the same NCCOs for one call, then loads each in turn, in alternating
- * rounds, with wrk pinned to the other core (bench/call.lua: whole calls, fresh ids per call, every response checked).
+ * Part 1 starts six servers (bench/servers/*, and the `nccoflow start` command on the memory store and on Redis), each
+ * its own process pinned to one core with taskset, checks that they answer the same NCCOs for one call, then loads each
+ * in turn, in alternating rounds, with wrk pinned to the other core (bench/call.lua: whole calls, fresh ids per call,
+ * every response checked). The Redis row also counts Redis's commands per webhook (bench/redis.ts).
  * Part 2 runs bench/heap.ts in a child process. Settings come from the environment; docs/benchmarks.md lists them.
  */
 import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process'
@@ -17,6 +18,8 @@ import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { CALL_STEPS, callIds, callRequest, sendCall, type CallStep, type Expected } from './call.js'
 import type { HeapResult } from './heap.js'
+import { CPU_SECONDS, addGrowth, commandCalls, connectBenchRedis, deletePrefix, memoryPerKey, type BenchRedis } from './redis.js'
+import { redactRedisUrl } from '../src/runtime/store/redis.js'
 
 const env = process.env
 const rounds = Number(env.BENCH_ROUNDS ?? 3)
@@ -28,7 +31,10 @@ const loadCpu = env.BENCH_LOAD_CPU ?? '1'
 const parts = (env.BENCH_PARTS ?? 'throughput,heap').split(',')
 const profileDir = env.BENCH_CPU_PROF
 const root = fileURLToPath(new URL('..', import.meta.url))
-const targets = { bare: 0.5, express: 2, p99: 5, heap: 1024 }
+const targets = { bare: 0.5, express: 2, p99: 5, heap: 1024, redis: 0.5 }
+// The `redis` row: the machine's Redis, keys under a prefix of this run's own, deleted afterwards.
+const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379'
+const redisPrefix = `nccoflow-bench:${randomBytes(4).toString('hex')}:`
 
 /** A server under test: how to start it, and what it is called in the table. */
 interface ServerSpec {
@@ -43,14 +49,17 @@ interface ServerSpec {
 
 // The servers run from source: the nccoflow-source export condition resolves 'nccoflow' in the flows to src/.
 const tsx = ['--conditions=nccoflow-source', '--import', 'tsx']
+const startEnv = { FLOWS_DIR: './flows', DEFAULT_FLOW: 'ivr-menu', LOG_LEVEL: 'info', HOST: '127.0.0.1', PUBLIC_URL: 'http://127.0.0.1' }
 const specs: readonly ServerSpec[] = [
   { key: 'bare', label: 'bare fastify, NCCOs from constants', args: [...tsx, 'bench/servers/bare.ts'] },
   { key: 'express', label: 'express + @vonage/voice + Map', args: [...tsx, 'bench/servers/express.ts'] },
   { key: 'nccoflow', label: 'nccoflow buildServer, logger off', args: [...tsx, 'bench/servers/nccoflow.ts'] },
   { key: 'pino', label: 'nccoflow buildServer, pino info', args: [...tsx, 'bench/servers/nccoflow.ts'], log: 'self' },
+  // The memory store: an empty REDIS_URL, whatever the bench's own environment says.
+  { key: 'start', label: 'nccoflow start, LOG_LEVEL=info', args: ['bin/nccoflow.js', 'start'], log: 'stdout', env: { ...startEnv, REDIS_URL: '' } },
   {
-    key: 'start', label: 'nccoflow start, LOG_LEVEL=info', args: ['bin/nccoflow.js', 'start'], log: 'stdout',
-    env: { FLOWS_DIR: './flows', DEFAULT_FLOW: 'ivr-menu', LOG_LEVEL: 'info', HOST: '127.0.0.1', PUBLIC_URL: 'http://127.0.0.1' },
+    key: 'redis', label: 'nccoflow start, REDIS_URL', args: ['bin/nccoflow.js', 'start'], log: 'stdout',
+    env: { ...startEnv, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix },
   },
 ]
 const only = env.BENCH_SERVERS?.split(',')
@@ -258,6 +267,52 @@ function row(cells: readonly string[]): string {
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
 
+/**
+ * Whether the `redis` row runs: when it is chosen and Redis answers, a client to count its commands; when Redis does
+ * not answer, the row is left out with a message saying so (not an error).
+ */
+async function redisRow(servers: readonly ServerSpec[]): Promise<{ redis?: BenchRedis, specs: readonly ServerSpec[] }> {
+  if (!servers.some((s) => s.key === 'redis')) return { specs: servers }
+  const found = await connectBenchRedis(redisUrl)
+  if ('client' in found) {
+    console.log(`  redis row: Redis at ${redactRedisUrl(redisUrl)}, keys under ${redisPrefix} (deleted afterwards)`)
+    return { redis: found.client, specs: servers }
+  }
+  console.log(`  skipping the redis row: no Redis answers at ${redactRedisUrl(redisUrl)} (${found.reason}); set REDIS_URL, or start one: redis-server`)
+  return { specs: servers.filter((s) => s.key !== 'redis') }
+}
+
+/** Commands run inside the store's compare-and-set script (counted by INFO commandstats, but no round trip of their own). */
+const scriptCommands = new Set(['hget', 'hset', 'pexpire'])
+
+/**
+ * Prints Redis commands per webhook of the redis row: the growth of INFO commandstats over its measured runs, less the
+ * background (other clients of the same Redis, measured while the other rows ran), divided by the requests it served.
+ */
+function printCommands(redisServer: Server, servers: readonly Server[], runs: ReadonlyMap<Server, readonly Run[]>, commands: ReadonlyMap<Server, ReadonlyMap<string, number>>): void {
+  const seconds = (server: Server) => (runs.get(server) ?? []).reduce((total, run) => total + run.requests / run.rate, 0)
+  const requests = (runs.get(redisServer) ?? []).reduce((total, run) => total + run.requests, 0)
+  const others = servers.filter((s) => s !== redisServer)
+  const otherSeconds = others.reduce((total, s) => total + seconds(s), 0)
+  const background = new Map<string, number>()
+  for (const server of others) for (const [command, calls] of commands.get(server) ?? []) background.set(command, (background.get(command) ?? 0) + calls)
+  const own = [...(commands.get(redisServer) ?? [])]
+    .filter(([command]) => command !== 'info' && command !== CPU_SECONDS)
+    .map(([command, calls]) => [command, Math.max(0, calls - (otherSeconds > 0 ? ((background.get(command) ?? 0) * seconds(redisServer)) / otherSeconds : 0)) / requests] as const)
+    .filter(([, perWebhook]) => perWebhook >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+  const list = (entries: readonly (readonly [string, number])[]) => entries.map(([command, n]) => `${command} ${fmt(n, 2)}`).join(', ')
+  const sent = own.filter(([command]) => !scriptCommands.has(command))
+  const inScript = own.filter(([command]) => scriptCommands.has(command))
+  const total = (entries: readonly (readonly [string, number])[]) => fmt(entries.reduce((t, [, n]) => t + n, 0), 2)
+  const backgroundRate = [...background].filter(([command]) => command !== 'info' && command !== CPU_SECONDS).reduce((t, [, n]) => t + n, 0) / Math.max(otherSeconds, 1e-9)
+  console.log(`  Redis commands per webhook, redis (INFO commandstats over ${fmt(requests)} requests): ${total(sent)} sent (${list(sent)}); `
+    + `${total(inScript)} run inside the script (${list(inScript)})`)
+  const cpu = (commands.get(redisServer)?.get(CPU_SECONDS) ?? 0) - (otherSeconds > 0 ? ((background.get(CPU_SECONDS) ?? 0) * seconds(redisServer)) / otherSeconds : 0)
+  console.log(`  Redis's own CPU per webhook, redis: ${fmt((1e6 * Math.max(0, cpu)) / requests)} µs (INFO cpu; not in the row's CPU µs/req; Redis is not pinned)`)
+  console.log(`  other clients of that Redis while the other rows ran: ${fmt(backgroundRate, 1)} commands/s (subtracted, in proportion to time)`)
+}
+
 async function throughput(): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'nccoflow-bench-'))
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
@@ -266,8 +321,9 @@ async function throughput(): Promise<boolean> {
   console.log(`  load average before: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`)
   const servers: Server[] = []
   let clean = true
+  const { redis, specs: wanted } = await redisRow(chosen)
   try {
-    for (const spec of chosen) servers.push(await startServer(spec, dir))
+    for (const spec of wanted) servers.push(await startServer(spec, dir))
     const answers = await checkServers(servers)
     const dataFiles = new Map(servers.map((server) => {
       const file = join(dir, `${server.spec.key}.calls.lua`)
@@ -277,29 +333,35 @@ async function throughput(): Promise<boolean> {
     console.log(`  checked: one call on each server, every step's status and NCCO the same (JSON) as nccoflow's`)
     if (warmup > 0) for (const server of servers) await drive(server, warmup, dataFiles.get(server) as string)
     const runs = new Map<Server, Run[]>(servers.map((s) => [s, []]))
+    // Redis's command counts around every measured run: the redis row's own, and the others' (other clients of the
+    // same Redis while nothing of the bench uses it: the background to subtract).
+    const commands = new Map<Server, Map<string, number>>(servers.map((s) => [s, new Map()]))
     for (let round = 0; round < rounds; round += 1) {
       for (let i = 0; i < servers.length; i += 1) {
         const server = servers[(round + i) % servers.length] as Server
+        const before = redis === undefined ? undefined : await commandCalls(redis)
         runs.get(server)?.push(await drive(server, duration, dataFiles.get(server) as string))
+        if (redis !== undefined && before !== undefined) addGrowth(commands.get(server) as Map<string, number>, before, await commandCalls(redis))
       }
     }
     const bare = runs.get(servers[0] as Server) as Run[]
     const express = runs.get(servers[1] as Server) as Run[]
+    const startRow = servers.find((s) => s.spec.key === 'start')
     const ratio = (mine: readonly Run[], base: readonly Run[]) => median(mine.map((run, i) => run.rate / (base[i] as Run).rate))
-    console.log(row(['server', 'req/s', 'p50 ms', 'p99 ms', '× bare', '× express', 'server CPU', 'CPU µs/req', 'wrk CPU', 'calls', 'wrong', 'errors']))
+    console.log(row(['server', 'req/s', 'p50 ms', 'p99 ms', '× bare', '× express', '× start', 'server CPU', 'CPU µs/req', 'wrk CPU', 'calls', 'wrong', 'errors']))
     for (const server of servers) {
       const mine = runs.get(server) as Run[]
       const sum = (field: keyof Run) => mine.reduce((total, run) => total + run[field], 0)
       console.log(row([
         server.spec.label, fmt(median(mine.map((r) => r.rate))), fmt(median(mine.map((r) => r.p50)), 2), fmt(median(mine.map((r) => r.p99)), 2),
-        fmt(ratio(mine, bare), 2), fmt(ratio(mine, express), 2),
+        fmt(ratio(mine, bare), 2), fmt(ratio(mine, express), 2), startRow === undefined ? '-' : fmt(ratio(mine, runs.get(startRow) as Run[]), 2),
         `${fmt(100 * median(mine.map((r) => r.serverCpu)))}%`, fmt(median(mine.map((r) => 1e6 * r.serverCpu / r.rate))),
         `${fmt(100 * median(mine.map((r) => r.wrkCpu)))}%`,
         fmt(sum('calls')), fmt(sum('wrong')), fmt(sum('errors') + sum('non2xx')),
       ]))
       if (sum('wrong') + sum('errors') + sum('non2xx') > 0) clean = false
     }
-    console.log('  medians of the rounds; × bare and × express: median of each round\'s ratio to that round\'s baseline;')
+    console.log('  medians of the rounds; × bare, × express and × start: median of each round\'s ratio to that row\'s run in the same round;')
     console.log('  server CPU: share of one core the server got; CPU µs/req: its CPU time per request (steadier than req/s on a busy box)')
     for (const server of servers) console.log(`  req/s by round, ${server.spec.key}: ${(runs.get(server) as Run[]).map((r) => fmt(r.rate)).join(', ')}`)
     for (const server of servers.filter((s) => s.logFile !== undefined)) {
@@ -307,17 +369,30 @@ async function throughput(): Promise<boolean> {
       const warnings = lines.filter((l) => /"level":[4-6]0/.test(l)).length
       console.log(`  log lines per webhook, ${server.spec.key}: ${fmt(lines.length / server.requests, 2)} (${fmt(lines.length)} lines, ${fmt(warnings)} at warn or above, for ${fmt(server.requests)} requests)`)
     }
-    const start = servers.find((s) => s.spec.key === 'start')
-    if (start !== undefined) {
-      const mine = runs.get(start) as Run[]
+    if (startRow !== undefined) {
+      const mine = runs.get(startRow) as Run[]
       const [toBare, toExpress, p99] = [ratio(mine, bare), ratio(mine, express), median(mine.map((r) => r.p99))]
       console.log(`  targets, nccoflow start: ≥ ${targets.bare} × bare ${fmt(toBare, 2)} ${verdict(toBare >= targets.bare)}; `
         + `≥ ${targets.express} × express ${fmt(toExpress, 2)} ${verdict(toExpress >= targets.express)}; p99 ≤ ${targets.p99} ms ${fmt(p99, 2)} ${verdict(p99 <= targets.p99)}`)
+    }
+    const redisServer = servers.find((s) => s.spec.key === 'redis')
+    if (redis !== undefined && redisServer !== undefined) {
+      if (startRow !== undefined) {
+        const toStart = ratio(runs.get(redisServer) as Run[], runs.get(startRow) as Run[])
+        console.log(`  target, nccoflow start with Redis: ≥ ${targets.redis} × start (memory store) ${fmt(toStart, 2)} ${verdict(toStart >= targets.redis)}`)
+      }
+      printCommands(redisServer, servers, runs, commands)
+      const memory = await memoryPerKey(redis, redisPrefix)
+      console.log(`  Redis MEMORY USAGE per key after whole calls: ${[...memory].map(([kind, m]) => `${kind} ${fmt(m.bytes)} bytes (${fmt(m.keys)} keys)`).join(', ')}`)
     }
     console.log(`  load average after: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`)
   } finally {
     await Promise.all(servers.map((s) => s.stop()))
     rmSync(dir, { recursive: true, force: true })
+    if (redis !== undefined) {
+      console.log(`  deleted the redis row's ${fmt(await deletePrefix(redis, redisPrefix))} keys under ${redisPrefix}`)
+      redis.destroy()
+    }
     // bench/profile.ts gives the profile's times per request with this.
     if (profileDir !== undefined) {
       for (const s of servers) {
