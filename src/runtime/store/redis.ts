@@ -20,7 +20,10 @@ export interface RedisStoreOptions {
   readonly client?: RedisCommander
   /** Prepended to every key (env `REDIS_PREFIX`); default `nccoflow:`. */
   readonly prefix?: string
-  /** Most milliseconds a command may take before the store reports itself unavailable; default 1500. */
+  /**
+   * Most milliseconds a command may take before the store reports itself unavailable; default 900. A webhook sends at
+   * most two commands one after the other (a read, then a write), so it is answered within 2 s even when Redis is slow.
+   */
   readonly commandTimeoutMs?: number
   /** Where connection errors and recoveries are logged (with the URL, never its password). */
   readonly logger?: Logger
@@ -90,7 +93,7 @@ export interface RedisCallStore<T = unknown> extends CallStore<T> {
  */
 export function createRedisStore<T = unknown>(options: RedisStoreOptions): RedisCallStore<T> {
   const prefix = options.prefix ?? 'nccoflow:'
-  const timeout = options.commandTimeoutMs ?? 1500
+  const timeout = options.commandTimeoutMs ?? 900
   if (!Number.isFinite(timeout) || timeout <= 0) throw new errors.OPTIONS_INVALID.Error('commandTimeoutMs', `it must be a positive number of milliseconds, got ${String(options.commandTimeoutMs)}`)
   if ((options.url === undefined) === (options.client === undefined)) throw new errors.OPTIONS_INVALID.Error('store', 'createRedisStore needs either a url or a client')
   const log = options.logger ?? silentLogger
