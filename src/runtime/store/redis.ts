@@ -169,15 +169,21 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
     async close() {
       if (closed) return
       closed = true
-      if (owned?.isOpen === true) await owned.close()
-      else owned?.destroy()
+      if (owned === undefined) return
+      if (owned.isReady) return owned.close()
+      // Not connected (yet): node-redis goes on with a connection attempt in progress after destroy(), and that socket
+      // would keep the process alive; it is ended as soon as it opens.
+      const client = owned
+      client.once('connect', () => client.destroy())
+      client.destroy()
     },
   }
 }
 
 /** The client the store makes and closes. */
 interface OwnedClient extends RedisCommander {
-  readonly isOpen: boolean
+  readonly isReady: boolean
+  once(event: 'connect', listener: () => void): unknown
   close(): Promise<void>
   destroy(): void
 }
