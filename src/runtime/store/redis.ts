@@ -172,9 +172,13 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
     async close() {
       if (closed) return
       closed = true
-      // Our client is open from its creation until here, also while it reconnects (it never gives up); a client passed
-      // in is its owner's to close.
-      await owned?.close()
+      if (owned === undefined) return
+      if (owned.isReady) return owned.close()
+      // Not connected (yet): node-redis goes on with a connection attempt in progress after destroy(), and that socket
+      // would keep the process alive; it is ended as soon as it opens.
+      const client = owned
+      client.once('connect', () => client.destroy())
+      client.destroy()
     },
   }
 }
@@ -196,7 +200,10 @@ function withDeadline(reply: Promise<unknown>, ms: number): Promise<unknown> {
 
 /** The client the store makes and closes. */
 interface OwnedClient extends RedisCommander {
+  readonly isReady: boolean
+  once(event: 'connect', listener: () => void): unknown
   close(): Promise<void>
+  destroy(): void
 }
 
 /**
