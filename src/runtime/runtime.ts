@@ -159,7 +159,7 @@ export class CallRuntime {
     const { key } = this.#locate(payload)
     // The fallback answers even when the store does not: then with the default flow's fallback NCCO.
     const stored = await this.findCall(key).catch((error: unknown) => {
-      this.#log.error({ err: error, uuid: payload.uuid ?? key }, 'the call store failed on a fallback request')
+      this.#log.error({ err: error, call: key }, 'the call store failed on a fallback request')
       return undefined
     })
     const name = stored?.value.flow ?? defaultFlow
@@ -200,9 +200,9 @@ export class CallRuntime {
     await this.#transactions.drain()
   }
 
-  /** Where a webhook's call is kept: under its conversation uuid, else its leg uuid (AMD events name it `call_uuid`). */
+  /** Where a webhook's call is kept: under its conversation uuid, else its leg uuid (normalised from an AMD event's `call_uuid`). */
   #locate(payload: Payload): CallLocator {
-    const leg = payload.uuid ?? (typeof payload.call_uuid === 'string' ? payload.call_uuid : undefined)
+    const leg = payload.uuid
     const key = payload.conversation_uuid ?? leg ?? 'unknown'
     return leg === undefined ? { key } : { key, leg }
   }

@@ -65,11 +65,6 @@ export class CallTransactions {
     this.#finishedTtl = ttl.finishedSeconds ?? 3600
   }
 
-  /** Seconds an active call is kept after its last webhook (aliases to it live as long). */
-  get activeTtl(): number {
-    return this.#activeTtl
-  }
-
   /**
    * Runs `handle` for the call `id` inside its queue. When `fallback` is set (NCCO routes), any error gives the caller
    * the fallback NCCO instead of failing the request, and is logged with the call. `log` gives the call's logger (it may
