@@ -69,14 +69,13 @@ export function commandAt(wait: Waiting, line: string): CallerCommand | string {
   return fits ? command : `"${line.trim()}" does not fit: Vonage waits at the ${wait.action}${accepted}`
 }
 
-/** Sends what the caller does; resolves once the server has answered and the call's record is read again. */
-async function perform(call: SimulatedCall, command: CallerCommand): Promise<unknown> {
+/** Sends what the caller does (but hang up); resolves once the server has answered and the call's record is read again. */
+async function perform(call: SimulatedCall, command: Exclude<CallerCommand, { kind: 'hangup' }>): Promise<unknown> {
   switch (command.kind) {
     case 'press': return call.press(command.digits)
     case 'say': return call.say(command.words)
     case 'wait': return call.silence()
     case 'fail': return call.connectFails(command.status)
-    case 'hangup': return call.hangup()
   }
 }
 
@@ -104,7 +103,7 @@ export async function playCall(app: SimulatorApp, flow: string, input: CallerInp
   const end = async (how: () => Promise<unknown>, why: string): Promise<void> => {
     for (; recordings > 0; recordings -= 1) await call.recordingDone()
     await how()
-    io.out(`call ended: ${why} (step ${call.step ?? '?'})\n`)
+    io.out(`call ended: ${why} (step ${String(call.step)})\n`)
   }
   try {
     io.out(`nccoflow call ${flow}: from ${call.from} to ${call.to}\n`)
@@ -114,7 +113,7 @@ export async function playCall(app: SimulatorApp, flow: string, input: CallerInp
       const waitAt = remaining.findIndex(waitsAt)
       const heard = waitAt === -1 ? remaining : remaining.slice(0, waitAt + 1)
       recordings += heard.filter((a) => a.action === 'record').length
-      io.out(`step ${call.step ?? '?'}\n${hearNcco(heard).map((line) => `  ${line}\n`).join('')}`)
+      io.out(`step ${String(call.step)}\n${hearNcco(heard).map((line) => `  ${line}\n`).join('')}`)
       const wait = remaining[waitAt]
       if (wait === undefined) {
         await end(() => call.finish(), 'the NCCO ran out')
