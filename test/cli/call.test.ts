@@ -123,7 +123,7 @@ t.test('typed in a terminal: a prompt says what fits, a bad line is reported and
 })
 
 t.test('an unknown flow, or none, exits 1 naming the flows', async (t) => {
-  t.strictSame(await call(['nope'], ['1']), { code: 1, out: '', err: 'nccoflow call: No flow named "nope": the flows are ivr-menu, survey\n', read: 0 })
+  t.strictSame(await call(['nope'], ['1']), { code: 1, out: '', err: 'nccoflow call: No flow named "nope": the flows are ivr-menu, survey (NCCOFLOW_ERR_FLOW_UNKNOWN)\n', read: 0 })
   t.strictSame(await call([], ['1']), { code: 1, out: '', err: 'nccoflow call: usage: nccoflow call <flow>; flows: ivr-menu, survey\n', read: 0 })
   t.strictSame(await call(['ivr-menu', 'survey'], ['1']), { code: 1, out: '', err: 'nccoflow call: usage: nccoflow call <flow>; flows: ivr-menu, survey\n', read: 0 })
 })
