@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
 import { errors, isNccoflowError } from '../errors.js'
+import { playCall, type CallerInput } from './call.js'
 import { graphLegend } from './graph-legend.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import { checkRedisUrl, createRedisStore, redactRedisUrl } from '../runtime/store/redis.js'
@@ -24,6 +26,9 @@ Commands:
     --to <number>       the number called (447700900001)
     --context <json>    a JSON object merged over the flow's initial context
   graph <flow>          print the flow as a Mermaid state diagram, with a legend of its edge labels
+  call <flow>           call the flow in this terminal: prints the step and what the caller hears, then reads
+                        one line at a time: keys (1, 42#), say <words>, wait (the input times out), fail [status]
+                        (a synchronous connect fails), hangup; piped input works too (the end of it hangs up)
   version               print the version
   help                  show this help
 
@@ -60,10 +65,37 @@ export interface CliIo {
   err(text: string): void
   /** Emits SIGINT and SIGTERM. */
   readonly signals: Pick<NodeJS.EventEmitter, 'once'>
+  /** What `nccoflow call` reads, a line at a time; without it the call hangs up once answered. */
+  readonly input?: CallerInput
 }
 
-/** The process's own output and signals. */
-export const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), signals: process }
+/** No lines at all. */
+const noInput: CallerInput = { lines: async function* () {}, interactive: false }
+
+/**
+ * The lines of a stream, without their line ends. Once the reader stops (the end of the stream, or a call that ended
+ * before it), the stream is destroyed: standard input left open, a terminal's above all, would keep the process alive.
+ */
+export async function* readLines(stream: NodeJS.ReadableStream & { destroy(): void }): AsyncGenerator<string> {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity })
+  try {
+    yield* lines
+  } finally {
+    lines.close()
+    stream.destroy()
+  }
+}
+
+/** The process's own output, signals and standard input (read only by `call`, a line at a time, when it asks). */
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  signals: process,
+  input: {
+    lines: () => readLines(process.stdin),
+    interactive: process.stdin.isTTY === true,
+  },
+}
 
 /** A comma-separated variable as a list; unset or empty is undefined. */
 function list(value: string | undefined): string[] | undefined {
@@ -240,6 +272,17 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         const diagram = flowToMermaid(flow)
         io.out(`${diagram}${graphLegend(diagram)}`)
         return 0
+      }
+      case 'call': {
+        const [flow, ...extra] = args
+        const app = await server(env)
+        try {
+          const flows = [...app.nccoflow.runtime.flows.keys()].join(', ')
+          if (flow === undefined || extra.length > 0) throw new Error(`usage: nccoflow call <flow>; flows: ${flows}`)
+          return await playCall(app, flow, io.input ?? noInput, io)
+        } finally {
+          await app.close()
+        }
       }
       default:
         io.err(`nccoflow: unknown command "${command}"\n\n${help}`)

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { EventEmitter } from 'node:events'
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import t from 'tap'
 import { main, processIo, settings, start } from '../../src/cli/main.js'
 import { loadFlows } from '../../src/cli/load-flows.js'
@@ -258,4 +258,16 @@ t.test('start reads the security settings: signed webhooks, allowlist, trusted p
   t.match(badMaxAge, { code: 1, err: /Invalid nccoflow option signature\.maxAgeSeconds/ })
   const badRange = await run(['routes'], { ...env, ALLOWED_IPS: '10.0.0.0/33' })
   t.match(badRange, { code: 1, err: /Invalid nccoflow option allowedIps: "10\.0\.0\.0\/33"/ })
+})
+
+t.test('start fails cleanly, exit 1: a default flow that does not exist, a port in use', async (t) => {
+  // With a Redis store (nothing listens on port 1): it is closed, or its client would keep the process alive.
+  const unknown = await run(['start'], { ...env, DEFAULT_FLOW: 'nope', PORT: '0', LOG_LEVEL: 'silent', REDIS_URL: 'redis://127.0.0.1:1' })
+  t.match(unknown, { code: 1, out: '', err: /^nccoflow start: .*"nope"/ })
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())))
+  const port = (blocker.address() as AddressInfo).port
+  const taken = await run(['start'], { ...env, PORT: String(port), LOG_LEVEL: 'silent' })
+  t.match(taken, { code: 1, err: /^nccoflow start: .*EADDRINUSE/ })
 })
