@@ -90,8 +90,8 @@ export class CallTransactions {
           }
           throw error
         }
+        for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record.flow)
       }
-      for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record?.flow ?? flow)
       return outcome.response
     }
     try {
@@ -123,9 +123,9 @@ export class CallTransactions {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
   }
 
-  #start(effect: Effect, log: Logger, flow: string | undefined): void {
+  #start(effect: Effect, log: Logger, flow: string): void {
     const running = (async () => effect())().catch((error: unknown) => {
-      if (flow !== undefined) this.#observer.flowError?.(flow)
+      this.#observer.flowError?.(flow)
       log.error({ err: error }, 'a flow handler failed')
     })
     this.#pending.add(running)

@@ -31,9 +31,10 @@ export interface RequestInfo {
 /** Work to run once the call's new state is saved (a flow's handlers). */
 export type Effect = () => unknown
 
-/** The outcome of handling one webhook inside a call's queue: the response, the record to save and the effects to start. */
-export interface Outcome<R> {
-  readonly response: R
-  readonly record?: CallRecord
-  readonly effects?: readonly Effect[]
-}
+/**
+ * The outcome of handling one webhook inside a call's queue: the response and, when the call changed, the record to
+ * save and the effects to start once it is saved (effects come only with a record: they run after the save).
+ */
+export type Outcome<R> =
+  | { readonly response: R; readonly record?: undefined; readonly effects?: undefined }
+  | { readonly response: R; readonly record: CallRecord; readonly effects?: readonly Effect[] }

@@ -81,7 +81,7 @@ export async function staleAnswer(c: CallbackContext): Promise<Outcome<readonly 
 }
 
 /** Renders from a snapshot and builds the record to save, with the answer kept for retries and duplicates. */
-export async function rendered(c: CallbackContext, snapshot: AnyMachineSnapshot, seen: Sighting): Promise<Outcome<readonly NccoAction[]>> {
+export async function rendered(c: CallbackContext, snapshot: AnyMachineSnapshot, seen: Sighting): Promise<Outcome<readonly NccoAction[]> & { readonly record: CallRecord }> {
   const rendering = await renderFrom(c.flow, c.record.call, snapshot, c.request.baseUrl, c.log)
   const record: CallRecord = { ...c.record, state: c.flow.compiled.persist(rendering.snapshot), history: seen.history, last: lastAnswer(c.request.key, rendering, seen.id), updatedAt: Date.now() }
   return { response: rendering.ncco, record }
