@@ -9,6 +9,7 @@ import { callbackReturnsNcco } from '../../src/runtime/callbacks/index.js'
 import { CallRuntime } from '../../src/runtime/runtime.js'
 import type { RequestInfo } from '../../src/runtime/types.js'
 import { StoreConflictError, createMemoryStore, type CallStore } from '../../src/runtime/store/index.js'
+import { eventId } from '../../src/runtime/callbacks/context.js'
 
 const base = 'https://ivr.test'
 let n = 0
@@ -165,7 +166,7 @@ t.test('notify: goto after the payload, [] when the step has nowhere to go, fall
   const key = req()
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-n2', payload: { b: 2 }, timestamp: '2030-01-01T00:00:00.000Z' }, key), [], 'no goto: carry on')
   const stored = await runtime.findCall('n2')
-  t.same(stored?.value.last, { key: key.key, ncco: [], event: 'notify@2030-01-01T00:00:00.000Z@' })
+  t.same(stored?.value.last, { key: key.key, ncco: [], event: eventId('notify', '2030-01-01T00:00:00.000Z', undefined) })
   t.same(await runtime.callback('extras', 'link', 'notify', { conversation_uuid: 'CON-n2', payload: { b: 2 }, timestamp: '2030-01-01T00:00:00.000Z' }, key), [], 'a retry: the same []')
   t.equal((await runtime.findCall('n2'))?.version, stored?.version)
 
