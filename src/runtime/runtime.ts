@@ -1,7 +1,7 @@
 import type { FlowDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
 import type { NccoAction } from '../ncco/index.js'
-import type { CallRecord } from './call-record.js'
+import { fromStored, type CallRecord } from './call-record.js'
 import { callbackKind } from './callbacks/index.js'
 import { handleEvent } from './events.js'
 import { silentLogger, withBindings, type Logger } from './log.js'
@@ -190,9 +190,11 @@ export class CallRuntime {
    */
   async findCall(id: string): Promise<Versioned<CallRecord> | undefined> {
     const stored = await this.#store.get(id)
-    if (stored !== undefined) return stored
+    if (stored !== undefined) return { value: fromStored(id, stored.value), version: stored.version }
     const key = await this.#store.resolveAlias(legAlias(id))
-    return key === undefined ? undefined : this.#store.get(key)
+    if (key === undefined) return undefined
+    const aliased = await this.#store.get(key)
+    return aliased === undefined ? undefined : { value: fromStored(key, aliased.value), version: aliased.version }
   }
 
   /** Resolves when every effect (handler) started so far has finished. */
