@@ -10,9 +10,10 @@ import type { FlowDefinition } from '../dsl/types.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import { createMemoryStore, type CallStore } from '../runtime/store/index.js'
 import { buildServer } from '../server/build.js'
+import type { FlowLoadProblem } from '../server/options.js'
 import { createMetrics } from '../server/metrics.js'
 import { duplicateName, flowFiles, isFlowFile, loadFlowFile } from './load-flows.js'
-import type { CliEnv, CliIo } from './main.js'
+import { settings, type CliEnv, type CliIo } from './main.js'
 import { findTunnel, NGROK_API } from './ngrok.js'
 
 /** The only address `nccoflow dev` listens on: its dashboard and call API need no token. */
@@ -21,12 +22,6 @@ const LOOPBACK = '127.0.0.1'
 /** How long the watcher waits for an editor's writes to settle before it reloads, in milliseconds. */
 const DEBOUNCE_MS = 100
 
-/** A flow file that does not load (any more), for the terminal and the dashboard. */
-export interface FlowFileProblem {
-  readonly file: string
-  readonly message: string
-}
-
 /** A running `nccoflow dev`. */
 export interface DevServer {
   /** Where it listens, e.g. `http://127.0.0.1:3000`. */
@@ -34,7 +29,7 @@ export interface DevServer {
   /** The base of the URLs Vonage is given: PUBLIC_URL, the ngrok tunnel, or `url`. */
   readonly publicUrl: string
   /** The flows that do not load, now. */
-  problems(): readonly FlowFileProblem[]
+  problems(): readonly FlowLoadProblem[]
   /** Stops watching, stops listening, and closes the app and the store. */
   close(): Promise<void>
 }
@@ -82,7 +77,7 @@ class FlowFiles {
     return [...this.#good].sort(([a], [b]) => a.localeCompare(b)).map(([, flow]) => flow)
   }
 
-  get problems(): FlowFileProblem[] {
+  get problems(): FlowLoadProblem[] {
     return [...this.#problems].map(([file, message]) => ({ file, message }))
   }
 
@@ -134,16 +129,16 @@ class FlowFiles {
  * whose step is gone hears the fallback (see `CallRuntime.callback`).
  */
 export async function dev(env: CliEnv, io: CliIo): Promise<DevServer> {
-  const dir = resolve(env.FLOWS_DIR ?? './flows')
-  const port = Number(env.PORT ?? 3000)
-  const log = prettyLogger(env.LOG_LEVEL ?? 'info', io)
+  const { flowsDir, port, logLevel, defaultFlow, publicUrl: explicit } = settings(env)
+  const dir = resolve(flowsDir)
+  const log = prettyLogger(logLevel, io)
   if (env.HOST !== undefined && env.HOST !== LOOPBACK) {
     log.warn(`HOST=${env.HOST} is ignored: nccoflow dev listens on ${LOOPBACK} only, as its dashboard needs no token (nccoflow start with ADMIN_TOKEN serves a network)`)
   }
   const files = new FlowFiles()
   for (const file of flowFiles(dir)) await files.load(file, log)
 
-  let publicUrl = env.PUBLIC_URL || undefined
+  let publicUrl = explicit
   let tunnelProblem: string | undefined
   if (publicUrl === undefined) {
     const tunnel = await findTunnel(env.NGROK_API || NGROK_API, port)
@@ -159,16 +154,22 @@ export async function dev(env: CliEnv, io: CliIo): Promise<DevServer> {
   const shared = keepOpen(store)
   const metrics = createMetrics()
   const build = (flows: readonly FlowDefinition[]) =>
-    buildServer({ flows, loggerInstance: log, store: shared, publicUrl, defaultFlow: env.DEFAULT_FLOW || undefined, metrics })
+    buildServer({ flows, loggerInstance: log, store: shared, publicUrl, defaultFlow, metrics, admin: { open: true, problems: () => files.problems } })
 
   let app: FastifyInstance = await build(files.flows)
   const server: Server = createServer((request, response) => app.routing(request, response))
-  await new Promise<void>((ready, fail) => {
-    server.once('error', fail)
-    server.listen(port, LOOPBACK, () => ready())
-  })
+  try {
+    await new Promise<void>((ready, fail) => {
+      server.once('error', fail)
+      server.listen(port, LOOPBACK, () => ready())
+    })
+  } catch (error) {
+    await app.close()
+    await store.close()
+    throw error
+  }
   const url = `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`
-  const base = publicUrl ?? url
+  const base = (publicUrl ?? url).replace(/\/+$/, '')
 
   io.out([
     '',
