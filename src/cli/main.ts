@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
 import { errors, isNccoflowError } from '../errors.js'
 import { playCall, type CallerInput } from './call.js'
+import { dev } from './dev.js'
 import { graphLegend } from './graph-legend.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import { checkRedisUrl, createRedisStore, redactRedisUrl } from '../runtime/store/redis.js'
@@ -20,6 +21,10 @@ Usage: nccoflow <command>
 
 Commands:
   start                 serve the flows in FLOWS_DIR (answer, event, fallback and callback routes)
+  dev                   serve them for development (docs/dev.md): on 127.0.0.1 only, dashboard open (no token),
+                        metrics on, readable logs; prints the URLs for the Vonage application, takes an ngrok
+                        tunnel's https URL as PUBLIC_URL (NGROK_API: http://127.0.0.1:4040), and reloads a flow
+                        when its file changes, keeping the calls in progress
   routes                list every route with its flow and step
   ncco <flow> [step]    print the NCCO a step renders for a sample call (default: the flow's first step)
     --from <number>     the caller's number (447700900000)
@@ -41,8 +46,10 @@ Calls (docs/deployment.md):
                             every instance using it (default: in this process's memory, lost on restart)
   REDIS_PREFIX              prefix of every Redis key (nccoflow:)
 
-Observability (docs/observability.md):
+Observability (docs/observability.md, docs/admin-api.md):
   METRICS                   1 (or true): serve Prometheus metrics at GET /metrics (default: off, 404)
+  ADMIN_TOKEN               turn on the call API and dashboard under /_nccoflow/, for holders of this token
+                            (16 characters or more; default: off, 404)
 
 Security (docs/security.md):
   VONAGE_SIGNATURE_SECRET   verify signed webhooks with this signature secret; "new,old" while rotating
@@ -67,6 +74,8 @@ export interface CliIo {
   readonly signals: Pick<NodeJS.EventEmitter, 'once'>
   /** What `nccoflow call` reads, a line at a time; without it the call hangs up once answered. */
   readonly input?: CallerInput
+  /** Whether `out` is a terminal that shows colours (`nccoflow dev` colours its log lines then). */
+  readonly colors?: boolean
 }
 
 /** No lines at all. */
@@ -91,6 +100,7 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   signals: process,
+  colors: process.stdout.isTTY === true,
   input: {
     lines: () => readLines(process.stdin),
     interactive: process.stdin.isTTY === true,
@@ -138,6 +148,7 @@ export function settings(env: CliEnv) {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX ?? 'nccoflow:',
     metrics: /^(1|true)$/i.test(env.METRICS ?? ''),
+    admin: env.ADMIN_TOKEN ? { token: env.ADMIN_TOKEN } : undefined,
   }
 }
 
@@ -192,7 +203,7 @@ async function stop(app: FastifyInstance): Promise<void> {
  * connections, finishes the webhooks in flight, closes the store and its Redis connection, and lets the process exit.
  */
 export async function start(env: CliEnv, signals: CliIo['signals']): Promise<FastifyInstance> {
-  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix, metrics } = settings(env)
+  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix, metrics, admin } = settings(env)
   if (redisUrl !== undefined) checkRedisUrl(redisUrl, 'REDIS_URL')
   const flows = await loadFlows(flowsDir)
   // Log lines are written to stdout in the background (pino's asynchronous destination), not one blocking write per
@@ -203,14 +214,14 @@ export async function start(env: CliEnv, signals: CliIo['signals']): Promise<Fas
   const store = redisUrl === undefined ? undefined : createRedisStore<CallRecord>({ url: redisUrl, prefix: redisPrefix, logger })
   let app: FastifyInstance
   try {
-    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy, metrics })
+    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy, metrics, admin })
   } catch (error) {
     await store?.close()
     throw error
   }
-  app.addHook('onClose', async () => {
-    stdout.flushSync()
-  })
+  // On the HTTP server's close, not an onClose hook: the server is ready, and fastify refuses new hooks once a nested
+  // plugin (the call API's) has started it.
+  app.server.once('close', () => stdout.flushSync())
   let address: string
   try {
     address = await app.listen({ port, host })
@@ -241,6 +252,9 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         return 0
       case 'start':
         await start(env, io.signals)
+        return 0
+      case 'dev':
+        await dev(env, io)
         return 0
       case 'routes': {
         const app = await server(env)

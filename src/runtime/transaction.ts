@@ -9,7 +9,7 @@ import type { Effect, Outcome } from './types.js'
 const MAX_ATTEMPTS = 5
 
 /** Why an NCCO route answered the flow's fallback NCCO (the `reason` label of `nccoflow_fallbacks_total`). */
-export type FallbackReason = 'flow_error' | 'store_unavailable' | 'store_conflict' | 'bad_request' | 'fallback_url'
+export type FallbackReason = 'flow_error' | 'store_unavailable' | 'store_conflict' | 'bad_request' | 'fallback_url' | 'step_gone'
 
 /** Told what happens to calls, for metrics; each method is optional and must not throw. */
 export interface RuntimeObserver {
