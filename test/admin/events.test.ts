@@ -8,9 +8,9 @@ import type { CallRecord } from '../../src/runtime/call-record.js'
 import { createRedisStore } from '../../src/runtime/store/index.js'
 import { simulateCall } from '../../src/testing/index.js'
 import { REDIS_URL, deletePrefix, needRedis, testPrefix } from '../fixtures/redis.js'
-import { adminServer, auth } from './fixtures/admin.js'
+import { adminServer, auth, type Json } from './fixtures/admin.js'
 
-interface SseEvent { event: string; data: any }
+interface SseEvent { event: string; data: Json }
 
 /** Opens the event stream of a listening server; its events are parsed as they come. */
 async function openEvents(t: Test, app: FastifyInstance, headers: Record<string, string> = auth) {
