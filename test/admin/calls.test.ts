@@ -155,3 +155,12 @@ t.test('an inspector log that cannot be written is a warning; the webhook was an
   for (let i = 0; i < 100 && !lines.some((l) => l.msg.includes('inspector')); i++) await new Promise((resolve) => setTimeout(resolve, 10))
   t.match(lines.find((l) => l.msg.includes('inspector')), { level: 40, uuid: 'leg-w', msg: 'the call inspector could not keep this webhook' })
 })
+
+t.test('Vonage\'s fallback request for a known call is kept in its log, with the fallback NCCO', async (t) => {
+  const app = await adminServer(t)
+  const call = simulateCall(app, { flow: 'ivr-menu', uuid: 'leg-fb', conversationUuid: 'CON-fb' })
+  await call.answer()
+  const res = await app.inject({ method: 'POST', url: '/fallback', payload: { uuid: 'leg-fb', conversation_uuid: 'CON-fb', reason: 'timeout', original_request: { url: 'https://ivr.test/flows/ivr-menu/menu/input' } } })
+  const detail = await detailWith(app, 'CON-fb', 2)
+  t.match(detail.webhooks[1], { index: 1, kind: 'fallback', path: '/fallback', stepBefore: 'menu', stepAfter: 'menu', status: 200, response: res.json() })
+})
