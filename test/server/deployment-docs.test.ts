@@ -32,7 +32,7 @@ function shownBody(status: 'ok' | 'unavailable'): unknown {
 t.test('every variable docs/deployment.md names is read by the command and listed in its help', async (t) => {
   const names = [...new Set([...doc.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)].map((m) => m[1] as string))]
     .filter((name) => !name.startsWith('NCCOFLOW_ERR_'))
-  t.strictSame(names.sort(), ['DEFAULT_FLOW', 'FLOWS_DIR', 'PUBLIC_URL', 'REDIS_PREFIX', 'REDIS_URL'])
+  t.strictSame(names.sort(), ['ADMIN_TOKEN', 'DEFAULT_FLOW', 'FLOWS_DIR', 'PUBLIC_URL', 'REDIS_PREFIX', 'REDIS_URL'])
   const { out: help } = await run(['help'], {})
   for (const name of names) {
     t.match(help, name, `${name} in the help`)
