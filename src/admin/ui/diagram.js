@@ -1,0 +1,38 @@
+// Flow diagrams: the flow's Mermaid source (the one `nccoflow graph` prints), drawn by Mermaid from node_modules.
+import { h } from './dom.js'
+
+let mermaid
+let drawn = 0
+
+async function load() {
+  if (mermaid === undefined) {
+    mermaid = (await import('../vendor/mermaid/mermaid.esm.min.mjs')).default
+    mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral' })
+  }
+  return mermaid
+}
+
+/**
+ * A flow's diagram, with the steps a call went through (`visited`) and the one it is in (`current`) marked. The marks
+ * are Mermaid classes added to the source, and the diagram's text alternative names them too.
+ */
+export function diagram(source, { current, visited = [] } = {}) {
+  const marks = []
+  const passed = visited.filter((step) => step !== current)
+  if (passed.length > 0) marks.push('  classDef visited fill:#dbeafe,stroke:#1d4ed8,stroke-width:2px', `  class ${passed.join(',')} visited`)
+  if (current !== undefined) marks.push('  classDef current fill:#fde68a,stroke:#b45309,stroke-width:3px', `  class ${current} current`)
+  const said = [current === undefined ? '' : `current step: ${current}`, passed.length === 0 ? '' : `passed: ${passed.join(', ')}`].filter(Boolean).join('; ')
+  const figure = h('figure', { class: 'diagram' }, h('p', { class: 'muted' }, 'Drawing the flow…'))
+  const caption = h('figcaption', {}, said === '' ? 'Flow diagram' : `Flow diagram (${said})`)
+  load()
+    .then((m) => m.render(`flow-diagram-${++drawn}`, `${source.trimEnd()}\n${marks.join('\n')}\n`))
+    .then(({ svg }) => {
+      figure.innerHTML = svg
+      figure.querySelector('svg')?.setAttribute('role', 'img')
+      figure.append(caption)
+    })
+    .catch((error) => {
+      figure.replaceChildren(h('pre', {}, source), h('p', { class: 'error' }, `Mermaid could not draw it: ${error.message}`), caption)
+    })
+  return figure
+}
