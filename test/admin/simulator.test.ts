@@ -77,7 +77,7 @@ t.test('a whole call: the menu, a wrong key, "sales", a busy line, voicemail; th
   const record = (await app.nccoflow.runtime.findCall(conversationUuid))?.value
   t.equal(record?.state.value, 'goodbye')
   t.equal(record?.ended, true)
-  t.ok(record?.history.some((h) => h.status === 'completed'), 'the call ended with a completed event')
+  t.ok(record?.history.some((h) => h.event === 'status:completed'), 'the call ended with a completed event')
 
   const after = await post(`${API}/${uuid}`, { action: 'hangup' })
   t.strictSame(after, {
