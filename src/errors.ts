@@ -31,6 +31,9 @@ export const errors = {
   SIGNATURE_INVALID: entry('NCCOFLOW_ERR_SIGNATURE_INVALID', 401, 'Webhook signature rejected (%s): %s'),
   SIGNATURE_MISSING: entry('NCCOFLOW_ERR_SIGNATURE_MISSING', 503, 'Webhook is not signed: %s'),
   IP_FORBIDDEN: entry('NCCOFLOW_ERR_IP_FORBIDDEN', 403, 'Webhook from %s refused: %s'),
+  ADMIN_UNAUTHORIZED: entry('NCCOFLOW_ERR_ADMIN_UNAUTHORIZED', 401, 'The call API needs the admin token: %s'),
+  ADMIN_REQUEST_INVALID: entry('NCCOFLOW_ERR_ADMIN_REQUEST_INVALID', 400, 'Invalid %s: %s'),
+  ADMIN_NOT_FOUND: entry('NCCOFLOW_ERR_ADMIN_NOT_FOUND', 404, 'No %s: %s'),
 } as const
 
 /** Names of the entries in {@link errors}. */

@@ -41,8 +41,10 @@ Calls (docs/deployment.md):
                             every instance using it (default: in this process's memory, lost on restart)
   REDIS_PREFIX              prefix of every Redis key (nccoflow:)
 
-Observability (docs/observability.md):
+Observability (docs/observability.md, docs/admin-api.md):
   METRICS                   1 (or true): serve Prometheus metrics at GET /metrics (default: off, 404)
+  ADMIN_TOKEN               turn on the call API and dashboard under /_nccoflow/, for holders of this token
+                            (16 characters or more; default: off, 404)
 
 Security (docs/security.md):
   VONAGE_SIGNATURE_SECRET   verify signed webhooks with this signature secret; "new,old" while rotating
@@ -138,6 +140,7 @@ export function settings(env: CliEnv) {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX ?? 'nccoflow:',
     metrics: /^(1|true)$/i.test(env.METRICS ?? ''),
+    admin: env.ADMIN_TOKEN ? { token: env.ADMIN_TOKEN } : undefined,
   }
 }
 
@@ -192,7 +195,7 @@ async function stop(app: FastifyInstance): Promise<void> {
  * connections, finishes the webhooks in flight, closes the store and its Redis connection, and lets the process exit.
  */
 export async function start(env: CliEnv, signals: CliIo['signals']): Promise<FastifyInstance> {
-  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix, metrics } = settings(env)
+  const { port, host, logLevel, flowsDir, publicUrl, defaultFlow, signature, allowedIps, trustProxy, redisUrl, redisPrefix, metrics, admin } = settings(env)
   if (redisUrl !== undefined) checkRedisUrl(redisUrl, 'REDIS_URL')
   const flows = await loadFlows(flowsDir)
   // Log lines are written to stdout in the background (pino's asynchronous destination), not one blocking write per
@@ -203,12 +206,13 @@ export async function start(env: CliEnv, signals: CliIo['signals']): Promise<Fas
   const store = redisUrl === undefined ? undefined : createRedisStore<CallRecord>({ url: redisUrl, prefix: redisPrefix, logger })
   let app: FastifyInstance
   try {
-    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy, metrics })
+    app = await buildServer({ flows, loggerInstance: logger, store, publicUrl, defaultFlow, signature, allowedIps, trustProxy, metrics, admin })
   } catch (error) {
     await store?.close()
     throw error
   }
-  app.addHook('onClose', async () => {
+  // onClose(), not addHook(): the server is ready, and fastify refuses new hooks once a nested plugin (admin) started it.
+  app.onClose(async () => {
     stdout.flushSync()
   })
   let address: string

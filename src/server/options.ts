@@ -28,6 +28,30 @@ export interface NccoflowOptions {
   readonly allowedIps?: readonly string[]
   /** Serve Prometheus metrics at `GET /metrics` (env `METRICS=1`); default off (404). See docs/observability.md. */
   readonly metrics?: boolean
+  /** The call API and dashboard under `/_nccoflow/` (env `ADMIN_TOKEN`); default off (404). See docs/admin-api.md. */
+  readonly admin?: AdminOptions
+}
+
+/** A flow file that failed to load, as `nccoflow dev` reports it to the call API and dashboard. */
+export interface FlowLoadProblem {
+  readonly file: string
+  readonly message: string
+}
+
+/** Who may use the call API and dashboard: on with a `token`, or `open` (no token: only `nccoflow dev`, on 127.0.0.1). */
+export interface AdminOptions {
+  /** Every admin route needs it, as `Authorization: Bearer <token>` or the cookie `POST /_nccoflow/api/session` sets. */
+  readonly token?: string
+  /** On without a token: anyone who reaches the server may read calls. Only for a server on the loopback address. */
+  readonly open?: boolean
+  /** Flows that failed to load, shown by `GET /_nccoflow/api/flows` and the dashboard. */
+  readonly problems?: () => readonly FlowLoadProblem[]
+}
+
+/** The admin option once checked: `token` undefined means open. */
+export interface ResolvedAdmin {
+  readonly token: string | undefined
+  readonly problems: () => readonly FlowLoadProblem[]
 }
 
 /** The plugin's options once checked, with what follows from them. */
@@ -41,6 +65,8 @@ export interface ResolvedOptions {
   /** The flow `/answer` and `/fallback` serve when a request names none: the default flow, or the first. */
   readonly fallbackFlow: FlowDefinition
   readonly numbers: Readonly<Record<string, string>>
+  /** The call API and dashboard, when on. */
+  readonly admin: ResolvedAdmin | undefined
 }
 
 function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | undefined): string | undefined {
@@ -50,6 +76,18 @@ function pickDefaultFlow(flows: readonly FlowDefinition[], wanted: string | unde
   }
   if (flows.length === 1) return flows[0]?.name
   return flows.find((f) => f.name === 'default')?.name
+}
+
+const noProblems = (): readonly FlowLoadProblem[] => []
+
+function resolveAdmin(admin: AdminOptions | undefined): ResolvedAdmin | undefined {
+  if (admin === undefined) return undefined
+  const { token, open = false, problems = noProblems } = admin
+  if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
+    throw new errors.OPTIONS_INVALID.Error('admin.token', 'it must be a string of at least 16 characters (e.g. `openssl rand -hex 32`)')
+  }
+  if (token === undefined && open !== true) return undefined
+  return { token, problems }
 }
 
 /** Checks the plugin's options, so a bad configuration fails `ready()` with a coded error naming the option. */
@@ -68,6 +106,7 @@ export function resolveOptions(options: NccoflowOptions): ResolvedOptions {
     if (!flows.some((f) => f.name === name)) throw new errors.FLOW_UNKNOWN.Error(name, `numbers maps ${number} to it; the flows are ${flows.map((f) => f.name).join(', ')}`)
   }
   return {
+    admin: resolveAdmin(options.admin),
     flows,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     prefix,

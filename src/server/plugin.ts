@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { registerAdmin } from '../admin/index.js'
 import { CallRuntime } from '../runtime/runtime.js'
 import type { RequestInfo } from '../runtime/types.js'
 import { resolveOptions, type NccoflowOptions } from './options.js'
@@ -68,6 +69,9 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     if (request.nccoflowCall === undefined) return
     request.log.info({ ...request.nccoflowCall, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
   })
+
+  // The call API and dashboard: beside the webhooks, never in their path (off: nothing of it is registered).
+  if (resolved.admin !== undefined) await registerAdmin(app, { runtime, options: resolved, admin: resolved.admin, routes, baseUrl })
 
   app.decorate('nccoflow', { runtime, routes, defaultFlow, metrics: metrics?.registry })
   app.addHook('onClose', async () => {

@@ -204,7 +204,7 @@ t.test('the start command closes the server on SIGTERM', async (t) => {
 })
 
 t.test('settings come from the environment, with the documented defaults', async (t) => {
-  const unset = { signature: undefined, allowedIps: undefined, trustProxy: undefined, redisUrl: undefined, redisPrefix: 'nccoflow:', metrics: false }
+  const unset = { signature: undefined, allowedIps: undefined, trustProxy: undefined, redisUrl: undefined, redisPrefix: 'nccoflow:', metrics: false, admin: undefined }
   t.strictSame(settings({}), { flowsDir: './flows', port: 3000, host: '127.0.0.1', logLevel: 'info', publicUrl: undefined, defaultFlow: undefined, ...unset })
   t.strictSame(settings({ FLOWS_DIR: 'x', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug', PUBLIC_URL: 'https://ivr.test', DEFAULT_FLOW: 'survey' }),
     { flowsDir: 'x', port: 8080, host: '0.0.0.0', logLevel: 'debug', publicUrl: 'https://ivr.test', defaultFlow: 'survey', ...unset })
@@ -212,6 +212,8 @@ t.test('settings come from the environment, with the documented defaults', async
   t.strictSame(settings({ REDIS_URL: 'redis://r.test:6380/2', REDIS_PREFIX: 'ivr:' }), { ...settings({}), redisUrl: 'redis://r.test:6380/2', redisPrefix: 'ivr:' })
   t.equal(settings({ REDIS_URL: '' }).redisUrl, undefined, 'an empty REDIS_URL is the memory store')
   t.strictSame(['1', 'true', 'TRUE', '0', 'no', ''].map((METRICS) => settings({ METRICS }).metrics), [true, true, true, false, false, false])
+  t.strictSame(settings({ ADMIN_TOKEN: 'an-admin-token-of-32-characters!' }).admin, { token: 'an-admin-token-of-32-characters!' })
+  t.equal(settings({ ADMIN_TOKEN: '' }).admin, undefined, 'an empty ADMIN_TOKEN leaves the call API off')
 })
 
 t.test('the process io writes to stdout and stderr and listens to the process', async (t) => {
@@ -258,6 +260,20 @@ t.test('start reads the security settings: signed webhooks, allowlist, trusted p
   t.match(badMaxAge, { code: 1, err: /Invalid nccoflow option signature\.maxAgeSeconds/ })
   const badRange = await run(['routes'], { ...env, ALLOWED_IPS: '10.0.0.0/33' })
   t.match(badRange, { code: 1, err: /Invalid nccoflow option allowedIps: "10\.0\.0\.0\/33"/ })
+})
+
+t.test('start reads ADMIN_TOKEN: the call API is on for holders of the token, and off without it', async (t) => {
+  const token = 'cli-admin-token-0123456789'
+  const on = await start({ ...env, PORT: '0', LOG_LEVEL: 'silent', ADMIN_TOKEN: token }, new EventEmitter())
+  t.teardown(() => on.close())
+  const url = `http://127.0.0.1:${(on.server.address() as AddressInfo).port}/_nccoflow/api/flows`
+  t.equal((await fetch(url)).status, 401)
+  t.equal((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status, 200)
+  const off = await start({ ...env, PORT: '0', LOG_LEVEL: 'silent' }, new EventEmitter())
+  t.teardown(() => off.close())
+  t.equal((await fetch(`http://127.0.0.1:${(off.server.address() as AddressInfo).port}/_nccoflow/api/flows`, { headers: { authorization: `Bearer ${token}` } })).status, 404)
+  const short = await run(['start'], { ...env, PORT: '0', LOG_LEVEL: 'silent', ADMIN_TOKEN: 'short' })
+  t.match(short, { code: 1, err: /^nccoflow start: Invalid nccoflow option admin\.token: it must be a string of at least 16 characters/ })
 })
 
 t.test('start fails cleanly, exit 1: a default flow that does not exist, a port in use', async (t) => {
