@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AdminContext } from './context.js'
 
 /** The dashboard's own files: HTML, CSS and JavaScript modules, served as they are (no build step). */
@@ -34,7 +34,7 @@ export function registerDashboard(app: FastifyInstance, context: AdminContext): 
   const { path } = context
   const files = new Map(readdirSync(UI_DIR).filter((name) => TYPES[extname(name)] !== undefined).map((name) => [name, readFileSync(join(UI_DIR, name))]))
   const vendor = mermaidDir()
-  const send = (reply: import('fastify').FastifyReply, name: string, body: Buffer, cache: string) =>
+  const send = (reply: FastifyReply, name: string, body: Buffer, cache: string) =>
     reply.type(TYPES[extname(name)] as string).header('cache-control', cache).header('x-content-type-options', 'nosniff').send(body)
 
   app.get(path, async (_request, reply) => reply.redirect(`${path}/`))

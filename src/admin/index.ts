@@ -2,7 +2,9 @@ import cookie from '@fastify/cookie'
 import type { FastifyInstance } from 'fastify'
 import { adminAuth } from './auth.js'
 import type { AdminContext } from './context.js'
+import { registerDashboard } from './dashboard.js'
 import { registerFlowsApi } from './flows.js'
+import { registerSimulator } from './simulator.js'
 
 export type { AdminContext } from './context.js'
 
@@ -26,7 +28,9 @@ export async function registerAdmin(app: FastifyInstance, setup: AdminSetup): Pr
     await scope.register(async (api) => {
       api.addHook('onRequest', context.requireAdmin)
       registerFlowsApi(api, context)
+      registerSimulator(api, context)
     })
+    registerDashboard(scope, context)
     // The dashboard and the simulator register here, with `context.requireAdmin` on their API routes.
   })
 }

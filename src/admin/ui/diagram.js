@@ -24,14 +24,17 @@ export function diagram(source, { current, visited = [] } = {}) {
   const said = [current === undefined ? '' : `current step: ${current}`, passed.length === 0 ? '' : `passed: ${passed.join(', ')}`].filter(Boolean).join('; ')
   const figure = h('figure', { class: 'diagram' }, h('p', { class: 'muted' }, 'Drawing the flow…'))
   const caption = h('figcaption', {}, said === '' ? 'Flow diagram' : `Flow diagram (${said})`)
+  const id = `flow-diagram-${++drawn}`
   load()
-    .then((m) => m.render(`flow-diagram-${++drawn}`, `${source.trimEnd()}\n${marks.join('\n')}\n`))
+    .then((m) => m.render(id, `${source.trimEnd()}\n${marks.join('\n')}\n`))
     .then(({ svg }) => {
       figure.innerHTML = svg
       figure.querySelector('svg')?.setAttribute('role', 'img')
       figure.append(caption)
     })
     .catch((error) => {
+      // Mermaid leaves its error picture in the page's body.
+      document.getElementById(`d${id}`)?.remove()
       figure.replaceChildren(h('pre', {}, source), h('p', { class: 'error' }, `Mermaid could not draw it: ${error.message}`), caption)
     })
   return figure
