@@ -211,10 +211,9 @@ export async function start(env: CliEnv, signals: CliIo['signals']): Promise<Fas
     await store?.close()
     throw error
   }
-  // onClose(), not addHook(): the server is ready, and fastify refuses new hooks once a nested plugin (admin) started it.
-  app.onClose(async () => {
-    stdout.flushSync()
-  })
+  // On the HTTP server's close, not an onClose hook: the server is ready, and fastify refuses new hooks once a nested
+  // plugin (the call API's) has started it.
+  app.server.once('close', () => stdout.flushSync())
   let address: string
   try {
     address = await app.listen({ port, host })
