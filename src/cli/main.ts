@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { flowToMermaid } from '../dsl/graph.js'
 import { errors, isNccoflowError } from '../errors.js'
 import { playCall, type CallerInput } from './call.js'
+import { dev } from './dev.js'
 import { graphLegend } from './graph-legend.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import { checkRedisUrl, createRedisStore, redactRedisUrl } from '../runtime/store/redis.js'
@@ -20,6 +21,10 @@ Usage: nccoflow <command>
 
 Commands:
   start                 serve the flows in FLOWS_DIR (answer, event, fallback and callback routes)
+  dev                   serve them for development (docs/dev.md): on 127.0.0.1 only, dashboard open (no token),
+                        metrics on, readable logs; prints the URLs for the Vonage application, takes an ngrok
+                        tunnel's https URL as PUBLIC_URL (NGROK_API: http://127.0.0.1:4040), and reloads a flow
+                        when its file changes, keeping the calls in progress
   routes                list every route with its flow and step
   ncco <flow> [step]    print the NCCO a step renders for a sample call (default: the flow's first step)
     --from <number>     the caller's number (447700900000)
@@ -69,6 +74,8 @@ export interface CliIo {
   readonly signals: Pick<NodeJS.EventEmitter, 'once'>
   /** What `nccoflow call` reads, a line at a time; without it the call hangs up once answered. */
   readonly input?: CallerInput
+  /** Whether `out` is a terminal that shows colours (`nccoflow dev` colours its log lines then). */
+  readonly colors?: boolean
 }
 
 /** No lines at all. */
@@ -93,6 +100,7 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   signals: process,
+  colors: process.stdout.isTTY === true,
   input: {
     lines: () => readLines(process.stdin),
     interactive: process.stdin.isTTY === true,
@@ -244,6 +252,9 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIo): Pro
         return 0
       case 'start':
         await start(env, io.signals)
+        return 0
+      case 'dev':
+        await dev(env, io)
         return 0
       case 'routes': {
         const app = await server(env)

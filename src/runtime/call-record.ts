@@ -48,3 +48,19 @@ export function addHistory(history: readonly HistoryEntry[], entry: HistoryEntry
   const next = [...history, entry].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return next.length > HISTORY_LIMIT ? next.slice(next.length - HISTORY_LIMIT) : next
 }
+
+/**
+ * A record as the store keeps it under `id`: without `call.conversationUuid` when that is `id` itself (a call is stored
+ * under its conversation uuid, so the key says it; 61 characters less per call). {@link fromStored} undoes it.
+ */
+export function toStored(id: string, record: CallRecord): CallRecord {
+  if (record.call.conversationUuid !== id) return record
+  const { conversationUuid: _, ...call } = record.call
+  return { ...record, call }
+}
+
+/** A record read from under `id` (see {@link toStored}): a call stored under another id than its leg's has it as its conversation uuid. */
+export function fromStored(id: string, record: CallRecord): CallRecord {
+  if (record.call.conversationUuid !== undefined || record.call.uuid === id) return record
+  return { ...record, call: { ...record.call, conversationUuid: id } }
+}

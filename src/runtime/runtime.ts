@@ -1,7 +1,7 @@
 import type { FlowDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
 import type { NccoAction } from '../ncco/index.js'
-import type { CallRecord } from './call-record.js'
+import { fromStored, type CallRecord } from './call-record.js'
 import { callbackKind } from './callbacks/index.js'
 import { handleEvent } from './events.js'
 import { silentLogger, withBindings, type Logger } from './log.js'
@@ -9,7 +9,7 @@ import { compileFlow } from './machine.js'
 import { fixedSteps, lastAnswer, lastNcco, renderFrom } from './render.js'
 import { createMemoryStore, type CallStore, type Versioned } from './store/index.js'
 import { CallTransactions, legAlias, type CallLocator, type CallTtl, type RuntimeObserver } from './transaction.js'
-import type { LoadedFlow, Payload, RequestInfo } from './types.js'
+import type { LoadedFlow, Outcome, Payload, RequestInfo } from './types.js'
 
 /** Options of {@link CallRuntime}. */
 export interface RuntimeOptions {
@@ -40,6 +40,7 @@ export class CallRuntime {
   readonly #store: CallStore<CallRecord>
   readonly #transactions: CallTransactions
   readonly #log: Logger
+  readonly #observer: RuntimeObserver
 
   constructor(options: RuntimeOptions) {
     for (const definition of options.flows) {
@@ -48,6 +49,7 @@ export class CallRuntime {
     this.#store = options.store ?? createMemoryStore<CallRecord>()
     this.#transactions = new CallTransactions(this.#store, options.ttl, options.observer)
     this.#log = options.logger ?? silentLogger
+    this.#observer = options.observer ?? {}
   }
 
   /** The store calls are kept in. */
@@ -114,7 +116,7 @@ export class CallRuntime {
    */
   async callback(flowName: string, stepName: string, segment: string, payload: Payload, request: RequestInfo): Promise<readonly NccoAction[] | undefined> {
     const flow = this.#flow(flowName)
-    const step = this.#step(flow, stepName)
+    const step = flow.definition.steps[stepName]
     const locator = this.#locate(payload)
     const bindings = { uuid: payload.uuid ?? locator.key, flow: flowName, step: stepName }
     request.about?.(bindings)
@@ -129,7 +131,12 @@ export class CallRuntime {
       }
       if (record === undefined || record.flow !== flowName) {
         log.warn({ event: 'callback.unknown-call', segment }, 'callback for a call this server does not know (expired or lost): answering from the flow and step in its URL with fresh context')
+        // A step this flow does not have (any more) is no place to start a fresh record from.
+        if (step === undefined) return this.#stepGone(flow, stepName, segment, kind.returnsNcco, log, bindings.uuid)
         record = this.#freshRecord(flow, stepName, id, payload)
+      }
+      if (step === undefined || flow.definition.steps[record.state.value] === undefined) {
+        return this.#stepGone(flow, step === undefined ? stepName : record.state.value, segment, kind.returnsNcco, log, record.call.uuid)
       }
       if (kind.returnsNcco && record.last?.key === request.key) {
         log.debug({ event: 'callback.retry', segment }, 'retried callback: same NCCO again')
@@ -137,6 +144,18 @@ export class CallRuntime {
       }
       return kind.handle({ flow, step, segment, payload, record, request, log })
     }, flowName)
+  }
+
+  /**
+   * The answer to a callback of a call whose step the flow no longer has (the flow changed since the call got there: a
+   * reload under `nccoflow dev`, or a deploy sharing the store): the caller hears the flow's fallback NCCO (a callback
+   * whose answer Vonage ignores gets none), with a warning naming the call. The record is left as it was.
+   */
+  #stepGone(flow: LoadedFlow, stepName: string, segment: string, returnsNcco: boolean, log: Logger, uuid: string): Outcome<readonly NccoAction[] | undefined> {
+    log.warn({ event: 'callback.step-gone', segment, missing: stepName }, `call ${uuid} is at step "${stepName}", which flow "${flow.definition.name}" no longer has: ${returnsNcco ? 'the caller hears the fallback NCCO' : 'nothing runs'}`)
+    if (!returnsNcco) return { response: undefined }
+    this.#observer.fallback?.('step_gone')
+    return { response: flow.definition.fallback }
   }
 
   /** Handles a webhook sent to the application's event URL (call status, transfer, error, ...). Never returns an NCCO. */
@@ -190,9 +209,11 @@ export class CallRuntime {
    */
   async findCall(id: string): Promise<Versioned<CallRecord> | undefined> {
     const stored = await this.#store.get(id)
-    if (stored !== undefined) return stored
+    if (stored !== undefined) return { value: fromStored(id, stored.value), version: stored.version }
     const key = await this.#store.resolveAlias(legAlias(id))
-    return key === undefined ? undefined : this.#store.get(key)
+    if (key === undefined) return undefined
+    const aliased = await this.#store.get(key)
+    return aliased === undefined ? undefined : { value: fromStored(key, aliased.value), version: aliased.version }
   }
 
   /** Resolves when every effect (handler) started so far has finished. */

@@ -1,5 +1,5 @@
 import { errors, isNccoflowError } from '../errors.js'
-import type { CallRecord } from './call-record.js'
+import { fromStored, toStored, type CallRecord } from './call-record.js'
 import type { Logger } from './log.js'
 import { KeyedQueue } from './queue.js'
 import type { CallStore, Versioned } from './store/index.js'
@@ -9,7 +9,7 @@ import type { Effect, Outcome } from './types.js'
 const MAX_ATTEMPTS = 5
 
 /** Why an NCCO route answered the flow's fallback NCCO (the `reason` label of `nccoflow_fallbacks_total`). */
-export type FallbackReason = 'flow_error' | 'store_unavailable' | 'store_conflict' | 'bad_request' | 'fallback_url'
+export type FallbackReason = 'flow_error' | 'store_unavailable' | 'store_conflict' | 'bad_request' | 'fallback_url' | 'step_gone'
 
 /** Told what happens to calls, for metrics; each method is optional and must not throw. */
 export interface RuntimeObserver {
@@ -80,7 +80,7 @@ export class CallTransactions {
           // A new record under a conversation uuid gets the alias of its leg, written in the same round trip.
           const leg = outcome.record.call.uuid
           const aliases = stored === undefined && leg !== id ? [legAlias(leg)] : undefined
-          await this.#store.put(id, outcome.record, stored?.version ?? null, ttl, aliases)
+          await this.#store.put(id, toStored(id, outcome.record), stored?.version ?? null, ttl, aliases)
           this.#observer.callSaved?.(stored?.value, outcome.record)
         } catch (error) {
           // Another instance changed the call between our read and write: read it again and redo the work.
@@ -106,8 +106,14 @@ export class CallTransactions {
     }
   }
 
-  /** Reads the call: one read by its key; only when that misses, its leg's alias and the leg uuid itself. */
-  async #load({ key, leg }: CallLocator): Promise<{ id: string; stored: Versioned<CallRecord> | undefined }> {
+  /** Reads the call (as {@link fromStored} gives it back): see {@link CallTransactions.#read}. */
+  async #load(locator: CallLocator): Promise<{ id: string; stored: Versioned<CallRecord> | undefined }> {
+    const { id, stored } = await this.#read(locator)
+    return { id, stored: stored === undefined ? undefined : { value: fromStored(id, stored.value), version: stored.version } }
+  }
+
+  /** Reads the stored record: one read by its key; only when that misses, its leg's alias and the leg uuid itself. */
+  async #read({ key, leg }: CallLocator): Promise<{ id: string; stored: Versioned<CallRecord> | undefined }> {
     const stored = await this.#store.get(key)
     if (stored !== undefined || leg === undefined) return { id: key, stored }
     const [aliased, byLeg] = await Promise.all([this.#store.resolveAlias(legAlias(leg)), leg === key ? undefined : this.#store.get(leg)])

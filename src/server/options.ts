@@ -4,6 +4,7 @@ import { errors } from '../errors.js'
 import type { CallRecord } from '../runtime/call-record.js'
 import type { CallStore } from '../runtime/store/index.js'
 import type { CallTtl } from '../runtime/transaction.js'
+import type { ServerMetrics } from './metrics.js'
 import type { SignatureOptions } from './signature.js'
 
 /** Options of the nccoflow fastify plugin; the `nccoflow` command reads the same from the environment. */
@@ -26,8 +27,12 @@ export interface NccoflowOptions {
   readonly signature?: SignatureOptions
   /** Addresses and CIDR ranges webhooks may come from (env `ALLOWED_IPS`), IPv4 and IPv6; default any. */
   readonly allowedIps?: readonly string[]
-  /** Serve Prometheus metrics at `GET /metrics` (env `METRICS=1`); default off (404). See docs/observability.md. */
-  readonly metrics?: boolean
+  /**
+   * Serve Prometheus metrics at `GET /metrics` (env `METRICS=1`); default off (404). See docs/observability.md. Metrics
+   * made once with `createMetrics()` can be given instead of `true`: then they outlive the server (`nccoflow dev` keeps
+   * them across reloads).
+   */
+  readonly metrics?: boolean | ServerMetrics
   /** The call API and dashboard under `/_nccoflow/` (env `ADMIN_TOKEN`); default off (404). See docs/admin-api.md. */
   readonly admin?: AdminOptions
 }

@@ -32,7 +32,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   if (defaultFlow === undefined) {
     app.log.warn({ flows: flows.map((f) => f.name) }, `no default flow (set DEFAULT_FLOW or name a flow "default"): /answer serves "${resolved.fallbackFlow.name}" unless numbers maps the called number`)
   }
-  const metrics = options.metrics === true ? createMetrics() : undefined
+  const metrics = options.metrics === true ? createMetrics() : options.metrics || undefined
   const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log, observer: metrics })
   keepRawBody(app)
   // Before any route: it guards the routes registered after it with `config: { webhook: true }`.

@@ -32,6 +32,17 @@ function callbackRoutes(definition: FlowDefinition): { step: string; segment: st
   return routes
 }
 
+/** Every callback segment an action declares (and the notify the render loop adds), with its payload: the routes a vanished step would need. */
+function allCallbackSegments(): { segment: string; kind: PayloadKind | undefined }[] {
+  const segments = new Map<string, PayloadKind | undefined>([['notify', 'notify']])
+  for (const definition of Object.values(actionDefinitions)) {
+    for (const field of definition.urls) {
+      if (field.role === 'callback' && !segments.has(field.segment)) segments.set(field.segment, field.payload as PayloadKind | undefined)
+    }
+  }
+  return [...segments].map(([segment, kind]) => ({ segment, kind }))
+}
+
 /**
  * Registers every route nccoflow serves: `/answer`, each flow's answer and callback routes and local audio, `/event`,
  * `/fallback` and `/healthz`. Returns them, for `nccoflow routes`.
@@ -61,20 +72,28 @@ export function registerRoutes(app: FastifyInstance, runtime: CallRuntime, optio
     return (to === undefined ? undefined : numbers[to]) ?? defaultFlow
   }), fallbackFlow.fallback)
 
+  /** The handler of a callback route; `stepOf` gives the step its URL names. */
+  const callback = (flow: FlowDefinition, segment: string, stepOf: (request: FastifyRequest) => string): WebhookHandler =>
+    async (request, reply, payload, problem) => {
+      if (payload === undefined) {
+        if (!callbackReturnsNcco(segment)) return badRequest(reply, segment, String(problem))
+        request.log.error({ ...request.nccoflowCall, problem, segment }, 'callback with a payload nccoflow cannot use: the caller hears the fallback NCCO')
+        onFallback('bad_request')
+        return sendNcco(reply, flow.fallback)
+      }
+      const ncco = await runtime.callback(flow.name, stepOf(request), segment, payload, info(request))
+      return ncco === undefined ? reply.code(204).send() : sendNcco(reply, ncco)
+    }
+
   for (const flow of flows) {
     webhook(`/flows/${flow.name}/answer`, 'answer', { kind: 'answer', flow: flow.name, step: flow.initial }, answer(() => flow.name), flow.fallback)
     for (const { step, segment, kind } of callbackRoutes(flow)) {
-      const returnsNcco = callbackReturnsNcco(segment)
-      webhook(`/flows/${flow.name}/${step}/${segment}`, kind, { kind: segment, flow: flow.name, step }, async (request, reply, payload, problem) => {
-        if (payload === undefined) {
-          if (!returnsNcco) return badRequest(reply, segment, String(problem))
-          request.log.error({ ...request.nccoflowCall, problem, segment }, 'callback with a payload nccoflow cannot use: the caller hears the fallback NCCO')
-          onFallback('bad_request')
-          return sendNcco(reply, flow.fallback)
-        }
-        const ncco = await runtime.callback(flow.name, step, segment, payload, info(request))
-        return ncco === undefined ? reply.code(204).send() : sendNcco(reply, ncco)
-      }, returnsNcco ? flow.fallback : undefined)
+      webhook(`/flows/${flow.name}/${step}/${segment}`, kind, { kind: segment, flow: flow.name, step }, callback(flow, segment, () => step), callbackReturnsNcco(segment) ? flow.fallback : undefined)
+    }
+    // Callbacks of steps the flow does not have (any more: a call that got there before the flow changed) still answer
+    // a valid NCCO, the fallback, instead of a 404. Not listed: they serve no step of this flow.
+    for (const { segment, kind } of allCallbackSegments()) {
+      registerWebhook(app, { url: `${prefix}/flows/${flow.name}/:step/${segment}`, kind, meta: { kind: segment, flow: flow.name }, handler: callback(flow, segment, (request) => (request.params as { step: string }).step), fallback: callbackReturnsNcco(segment) ? flow.fallback : undefined, onFallback }, fallbackFlow.name)
     }
     routes.push(...registerAudio(app, flow, prefix))
   }

@@ -48,3 +48,27 @@ t.test('a retry is drawn back to each question that can lead to it, and on to wh
   done --> [*]
 `, 'second cannot lead to sorry, so no retry goes back to it')
 })
+
+t.test('a step whose name Mermaid cannot read as an id is declared under one it can, and drawn with its name', async (t) => {
+  const definition = flow('names').steps({
+    'rating-again': (s) => s.input({ type: ['dtmf'] }).on({ dtmf: '1' }, 'rating_again').on({ dtmf: '2' }, 'end').otherwise('1st'),
+    rating_again: (s) => s.talk('Again.').goto('note'),
+    end: (s) => s.talk('End.'),
+    note: (s) => s.talk('Note.'),
+    '1st': (s) => s.talk('First.'),
+  }).toDefinition()
+  t.equal(flowToMermaid(definition), `stateDiagram-v2
+  state "rating-again" as rating_again_2
+  state "end" as end_
+  state "note" as note_
+  state "1st" as s_1st
+  [*] --> rating_again_2
+  rating_again_2 --> rating_again: dtmf 1
+  rating_again_2 --> end_: dtmf 2
+  rating_again_2 --> s_1st: otherwise
+  rating_again --> note_: next
+  end_ --> [*]
+  note_ --> [*]
+  s_1st --> [*]
+`, 'a hyphen, a name another step has once - is _, Mermaid\'s own words, a leading digit')
+})

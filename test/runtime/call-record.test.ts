@@ -1,5 +1,8 @@
 import t from 'tap'
-import { HISTORY_LIMIT, addHistory, type HistoryEntry } from '../../src/runtime/call-record.js'
+import ivrMenu from '../../flows/ivr-menu.js'
+import { HISTORY_LIMIT, addHistory, fromStored, toStored, type CallRecord, type HistoryEntry } from '../../src/runtime/call-record.js'
+import { CallRuntime } from '../../src/runtime/runtime.js'
+import { createMemoryStore } from '../../src/runtime/store/memory.js'
 
 const ts = (second: number) => new Date(Date.UTC(2025, 0, 1, 12, 0, second)).toISOString()
 
@@ -46,4 +49,27 @@ t.test('at most HISTORY_LIMIT entries are kept, dropping the oldest', async (t) 
   const newer = addHistory(history, { event: 'newest', at: '2030-01-01T00:00:00.000Z' })
   t.equal(newer[0]?.event, 'e6')
   t.equal(newer.at(-1)?.event, 'newest')
+})
+
+t.test('a record is stored without the conversation uuid it is stored under, and read back with it', async (t) => {
+  const record = (call: CallRecord['call']): CallRecord => ({ flow: 'f', flowVersion: 'v', call, state: { value: 'menu', context: { ctx: {} } }, ended: false, history: [], createdAt: 1, updatedAt: 1 })
+  const full = record({ uuid: 'leg-1', conversationUuid: 'CON-1', from: '447700900123' })
+  t.strictSame(toStored('CON-1', full).call, { uuid: 'leg-1', from: '447700900123' }, 'the key says it')
+  t.strictSame(fromStored('CON-1', toStored('CON-1', full)), full, 'read back whole')
+  const byLeg = record({ uuid: 'leg-2' })
+  t.equal(toStored('leg-2', byLeg), byLeg, 'a call stored under its leg (the answer had no conversation uuid) is kept as it is')
+  t.equal(fromStored('leg-2', byLeg), byLeg, 'and read as it is')
+  const other = record({ uuid: 'leg-3', conversationUuid: 'CON-3' })
+  t.equal(toStored('CON-9', other), other, 'a conversation uuid that is not the key is kept')
+
+  // Through the runtime: the store holds the short form, every reader gets the call whole.
+  const store = createMemoryStore<CallRecord>()
+  t.teardown(() => store.close())
+  const runtime = new CallRuntime({ flows: [ivrMenu.toDefinition()], store })
+  await runtime.answer('ivr-menu', { uuid: 'leg-4', conversation_uuid: 'CON-4', from: '447700900123' }, { baseUrl: 'https://a.test', key: 'k1' })
+  t.strictSame((await store.get('CON-4'))?.value.call, { uuid: 'leg-4', from: '447700900123' })
+  t.strictSame((await runtime.findCall('CON-4'))?.value.call, { uuid: 'leg-4', conversationUuid: 'CON-4', from: '447700900123' })
+  t.strictSame((await runtime.findCall('leg-4'))?.value.call, { uuid: 'leg-4', conversationUuid: 'CON-4', from: '447700900123' }, 'by its leg too')
+  await runtime.callback('ivr-menu', 'menu', 'input', { uuid: 'leg-4', conversation_uuid: 'CON-4', dtmf: { digits: '1' } }, { baseUrl: 'https://a.test', key: 'k2' })
+  t.strictSame((await runtime.findCall('CON-4'))?.value.call, { uuid: 'leg-4', conversationUuid: 'CON-4', from: '447700900123' }, 'a webhook reads it whole and stores it short again')
 })

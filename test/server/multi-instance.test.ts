@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { createClient } from 'redis'
 import { loadFlows } from '../../src/cli/load-flows.js'
-import type { CallRecord } from '../../src/runtime/call-record.js'
+import { fromStored, type CallRecord } from '../../src/runtime/call-record.js'
 import { buildServer } from '../../src/server/build.js'
 import { multiFlowsDir, post, publicUrl, startInstance, type Instance, type Reply } from '../fixtures/instances.js'
 import { REDIS_URL, deletePrefix, needRedis, ownRedis, testPrefix } from '../fixtures/redis.js'
@@ -91,7 +91,7 @@ async function fromRedis(url: string, prefix: string, id: string) {
   await client.connect()
   try {
     const [v, d] = await client.hmGet(`${prefix}call:{${id}}`, ['v', 'd'])
-    return { version: v === null || v === undefined ? undefined : Number(v), record: d === null || d === undefined ? undefined : (JSON.parse(d) as CallRecord) }
+    return { version: v === null || v === undefined ? undefined : Number(v), record: d === null || d === undefined ? undefined : fromStored(id, JSON.parse(d) as CallRecord) }
   } finally {
     await client.close()
   }

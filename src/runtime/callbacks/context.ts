@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto'
 import type { AnyMachineSnapshot } from 'xstate'
 import type { StepDefinition } from '../../dsl/types.js'
 import type { NccoAction } from '../../ncco/index.js'
@@ -28,7 +29,10 @@ export interface CallbackKind {
 /** A callback's event as the call's history keeps it, and whether that event was seen before. */
 export interface Sighting {
   readonly history: CallRecord['history']
-  /** Identity of the event, kept with the answer it got (`last.event`) so a duplicate gets the same answer. */
+  /**
+   * Identity of the event (a digest of its name, Vonage timestamp and leg, 11 characters where the three take ≈ 40),
+   * kept with the answer it got (`last.event`) so a duplicate gets the same answer.
+   */
   readonly id: string
   /** The same event (name, Vonage timestamp, leg) is already in the history: a duplicate, in whatever bytes. */
   readonly duplicate: boolean
@@ -42,7 +46,12 @@ export function sight(c: CallbackContext, event: string): Sighting {
   const { at, stamped } = receivedAt(c.payload)
   const leg = c.payload.uuid !== undefined && c.payload.uuid !== c.record.call.uuid ? c.payload.uuid : undefined
   const history = addHistory(c.record.history, { event, at, ...(leg === undefined ? {} : { leg }) })
-  return { history, id: `${event}@${at}@${leg ?? ''}`, duplicate: stamped && history === c.record.history }
+  return { history, id: eventId(event, at, leg), duplicate: stamped && history === c.record.history }
+}
+
+/** The identity of an event in a call: 66 bits of a digest, as the record keeps it in `last.event`. */
+export function eventId(event: string, at: string, leg: string | undefined): string {
+  return hash('sha1', `${event}@${at}@${leg ?? ''}`, 'base64url').slice(0, 11)
 }
 
 /** The call's latest NCCO (the answer to its last NCCO-returning request), or `otherwise` when it has none. */

@@ -82,13 +82,14 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
 
     async put(id, value, expectedVersion, ttlSeconds, newAliases = []) {
       const ttlMs = ttlToMs(ttlSeconds)
-      const json = encodeRecord(value)
+      const json = compact(encodeRecord(value))
       const time = now()
       const actualVersion = live(records, id, time)?.version ?? null
       if (actualVersion !== expectedVersion) throw new StoreConflictError(id, expectedVersion, actualVersion)
       const version = (actualVersion ?? 0) + 1
-      write(records, id, { json, version, expiresAt: time + ttlMs }, maxCalls)
-      for (const alias of newAliases) write(aliases, alias, { id, expiresAt: time + ttlMs }, maxAliases)
+      const key = compact(id)
+      write(records, key, { json, version, expiresAt: time + ttlMs }, maxCalls)
+      for (const alias of newAliases) write(aliases, compact(alias), { id: key, expiresAt: time + ttlMs }, maxAliases)
       return version
     },
 
@@ -113,6 +114,18 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
       aliases.clear()
     },
   }
+}
+
+/**
+ * The same text in a flat string of its own length, for what the store keeps for hours. V8 gives JSON.stringify's
+ * result more room than it needs and keeps that room for as long as the string lives (≈ 190 bytes for a call's
+ * record, 30 % of its size); a key built with a template (`leg:${uuid}`) is a pair of strings (≈ 32 bytes more); and a
+ * uuid read from a GET webhook's query is a slice that keeps the whole request URL alive (≈ 200 bytes more, as many as
+ * Vonage's answer URL has). A copy through a Buffer is none of these. UTF-8 keeps every character of a well-formed
+ * string, which JSON.stringify's output and the uuids in keys are.
+ */
+function compact(json: string): string {
+  return Buffer.from(json, 'utf8').toString('utf8')
 }
 
 function positiveInteger(name: string, value: number): number {

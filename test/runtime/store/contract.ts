@@ -91,6 +91,13 @@ export function runStoreContract(t: Test, name: string, makeStore: () => Promise
       t.strictSame(await store.get('call-3'), { value: null, version: 1 })
     })
 
+    t.test('text in any script reads back unchanged: accents, CJK, emoji, a lone surrogate, control characters', async (t) => {
+      const store = await fresh(t)
+      const said = { speech: 'Ça va, 日本語で 👋', odd: 'a\ud800b', control: 'tab\tnul\u0000end', latin1: 'ÿ\u0080' }
+      await store.put('call-1', said, null, LONG)
+      t.strictSame(await store.get('call-1'), { value: said, version: 1 })
+    })
+
     t.test('each put increases the version by one and replaces the whole value', async (t) => {
       const store = await fresh(t)
       let version: number | null = null
