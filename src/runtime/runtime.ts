@@ -20,6 +20,10 @@ export interface RuntimeOptions {
   readonly logger?: Logger
   /** Told of saved calls, fallbacks and flow errors (the server's metrics). */
   readonly observer?: RuntimeObserver
+  /** Write each call with its entry in the store's index by update time, for the call API; default false. */
+  readonly indexCalls?: boolean
+  /** Start the flows' handlers (effects) after a save; default true. A replay runs without them. */
+  readonly effects?: boolean
 }
 
 /** A sample call for {@link CallRuntime.preview}: who calls, and the context it has by then. */
@@ -47,7 +51,7 @@ export class CallRuntime {
       this.#flows.set(definition.name, { definition, compiled: compileFlow(definition), fixed: fixedSteps(definition), rendered: new Map() })
     }
     this.#store = options.store ?? createMemoryStore<CallRecord>()
-    this.#transactions = new CallTransactions(this.#store, options.ttl, options.observer)
+    this.#transactions = new CallTransactions(this.#store, options)
     this.#log = options.logger ?? silentLogger
     this.#observer = options.observer ?? {}
   }
@@ -55,6 +59,11 @@ export class CallRuntime {
   /** The store calls are kept in. */
   get store(): CallStore<CallRecord> {
     return this.#store
+  }
+
+  /** How long the store keeps a call after a write of this record, in seconds (its inspector log is kept as long). */
+  ttlOf(record: CallRecord): number {
+    return this.#transactions.ttlOf(record)
   }
 
   /** The flows this runtime serves, by name. */
@@ -107,7 +116,7 @@ export class CallRuntime {
         updatedAt: now,
       }
       return { response: rendering.ncco, record }
-    }, flowName)
+    }, flowName, request.seen)
   }
 
   /**
@@ -143,7 +152,7 @@ export class CallRuntime {
         return { response: await lastNcco(flow, record.call, record.last) }
       }
       return kind.handle({ flow, step, segment, payload, record, request, log })
-    }, flowName)
+    }, flowName, request.seen)
   }
 
   /**
@@ -170,7 +179,7 @@ export class CallRuntime {
       request.about?.({ uuid: record.call.uuid, flow: record.flow, step: record.state.value })
       log = log.child({ uuid: record.call.uuid, flow: record.flow, step: record.state.value })
       return handleEvent(this.#flows.get(record.flow), kind, payload, record, log)
-    })
+    }, undefined, request.seen)
   }
 
   /** Answers Vonage's fallback request: the flow's fallback NCCO (the default flow's when the call is unknown). */
@@ -181,6 +190,7 @@ export class CallRuntime {
       this.#log.error({ err: error, call: key }, 'the call store failed on a fallback request')
       return undefined
     })
+    if (stored !== undefined) request.seen?.(stored.value, stored.value)
     const name = stored?.value.flow ?? defaultFlow
     const flow = name === undefined ? undefined : this.#flows.get(name)
     const log = withBindings(request.log ?? this.#log, { uuid: payload.uuid ?? key, flow: name, step: stored?.value.state.value })

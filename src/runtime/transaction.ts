@@ -40,6 +40,19 @@ export interface CallLocator {
   readonly leg?: string
 }
 
+/** How the transactions run: TTLs, who is told, and what the call API needs. */
+export interface TransactionOptions {
+  readonly ttl?: CallTtl
+  readonly observer?: RuntimeObserver
+  /** Write each record with its entry in the store's index of calls by update time (the call API is on). */
+  readonly indexCalls?: boolean
+  /** Start the effects (handlers) of an outcome once it is saved; default true (a replay turns them off). */
+  readonly effects?: boolean
+}
+
+/** Told of the call a webhook found (before) and, once saved, what it became (after), for the call API's inspector. */
+export type SeenCall = (before: CallRecord | undefined, after: CallRecord | undefined) => void
+
 /** The alias of a leg's call. */
 export function legAlias(leg: string): string {
   return `leg:${leg}`
@@ -57,31 +70,46 @@ export class CallTransactions {
   readonly #activeTtl: number
   readonly #finishedTtl: number
   readonly #observer: RuntimeObserver
+  readonly #indexCalls: boolean
+  readonly #effects: boolean
 
-  constructor(store: CallStore<CallRecord>, ttl: CallTtl = {}, observer: RuntimeObserver = {}) {
+  constructor(store: CallStore<CallRecord>, options: TransactionOptions = {}) {
+    const { ttl = {}, observer = {} } = options
     this.#store = store
     this.#observer = observer
     this.#activeTtl = ttl.activeSeconds ?? 24 * 3600
     this.#finishedTtl = ttl.finishedSeconds ?? 3600
+    this.#indexCalls = options.indexCalls === true
+    this.#effects = options.effects !== false
+  }
+
+  /** How long a record is kept after a write: the active TTL, or the finished one once the call has ended. */
+  ttlOf(record: CallRecord): number {
+    return record.ended ? this.#finishedTtl : this.#activeTtl
   }
 
   /**
    * Runs `handle` for the call `id` inside its queue. When `fallback` is set (NCCO routes), any error gives the caller
    * the fallback NCCO instead of failing the request, and is logged with the call. `log` gives the call's logger (it may
-   * name the call better once its record is read); `flow`, when known, is the flow a failure is counted against.
+   * name the call better once its record is read); `flow`, when known, is the flow a failure is counted against;
+   * `seen`, when given, is told of the call found and of what it became once saved.
    */
-  async run<R>(locator: CallLocator, log: () => Logger, fallback: R | undefined, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>, flow?: string): Promise<R> {
+  async run<R>(locator: CallLocator, log: () => Logger, fallback: R | undefined, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>, flow?: string, seen?: SeenCall): Promise<R> {
     const attempt = async (n: number): Promise<R> => {
       const { id, stored } = await this.#load(locator)
+      seen?.(stored?.value, undefined)
       const outcome = await handle(stored?.value, id)
       if (outcome.record !== undefined) {
         try {
-          const ttl = outcome.record.ended ? this.#finishedTtl : this.#activeTtl
+          const ttl = this.ttlOf(outcome.record)
           // A new record under a conversation uuid gets the alias of its leg, written in the same round trip.
           const leg = outcome.record.call.uuid
           const aliases = stored === undefined && leg !== id ? [legAlias(leg)] : undefined
-          await this.#store.put(id, toStored(id, outcome.record), stored?.version ?? null, ttl, aliases)
+          // With the call API on, the index entry goes in the same round trip too; every record has expired after the longest TTL.
+          const index = this.#indexCalls ? { updatedAt: outcome.record.updatedAt, horizonMs: Math.max(this.#activeTtl, this.#finishedTtl) * 1000 } : undefined
+          await this.#store.put(id, toStored(id, outcome.record), stored?.version ?? null, ttl, aliases, index)
           this.#observer.callSaved?.(stored?.value, outcome.record)
+          seen?.(stored?.value, outcome.record)
         } catch (error) {
           // Another instance changed the call between our read and write: read it again and redo the work.
           if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) {
@@ -90,7 +118,7 @@ export class CallTransactions {
           }
           throw error
         }
-        for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record.flow)
+        if (this.#effects) for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record.flow)
       }
       return outcome.response
     }

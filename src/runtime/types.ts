@@ -3,6 +3,7 @@ import type { NccoAction } from '../ncco/index.js'
 import type { CallRecord } from './call-record.js'
 import type { Logger } from './log.js'
 import type { CompiledFlow } from './machine.js'
+import type { SeenCall } from './transaction.js'
 
 /** A flow the runtime serves: its definition, its compiled machine and the NCCOs of its fixed steps. */
 export interface LoadedFlow {
@@ -26,6 +27,8 @@ export interface RequestInfo {
   readonly log?: Logger
   /** Told which call the request is about once the runtime knows (a payload may carry only `conversation_uuid`). */
   readonly about?: (call: { uuid: string; flow?: string; step?: string }) => void
+  /** Told of the call the request found and what it became (the call API's inspector); absent when that is off. */
+  readonly seen?: SeenCall
 }
 
 /** Work to run once the call's new state is saved (a flow's handlers). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { registerAdmin } from '../admin/index.js'
+import { createInspector, registerAdmin } from '../admin/index.js'
 import { CallRuntime } from '../runtime/runtime.js'
 import type { RequestInfo } from '../runtime/types.js'
 import { resolveOptions, type NccoflowOptions } from './options.js'
@@ -33,7 +33,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     app.log.warn({ flows: flows.map((f) => f.name) }, `no default flow (set DEFAULT_FLOW or name a flow "default"): /answer serves "${resolved.fallbackFlow.name}" unless numbers maps the called number`)
   }
   const metrics = options.metrics === true ? createMetrics() : options.metrics || undefined
-  const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log, observer: metrics })
+  const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log, observer: metrics, indexCalls: resolved.admin !== undefined })
   keepRawBody(app)
   // Before any route: it guards the routes registered after it with `config: { webhook: true }`.
   webhookGuard(app, { signature: options.signature, allowedIps: options.allowedIps })
@@ -58,7 +58,9 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     },
   })
 
-  const routes = registerRoutes(app, runtime, resolved, info, metrics)
+  // With the call API on, the runtime tells the inspector about each webhook's call; off, nothing of it exists.
+  const admin = resolved.admin === undefined ? undefined : { settings: resolved.admin, inspector: createInspector() }
+  const routes = registerRoutes(app, runtime, resolved, admin?.inspector.info(info) ?? info, metrics)
   if (metrics !== undefined) {
     registerMetrics(app, metrics, prefix)
     routes.push({ methods: ['GET'], url: `${prefix}/metrics`, kind: 'metrics' })
@@ -71,7 +73,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   })
 
   // The call API and dashboard: beside the webhooks, never in their path (off: nothing of it is registered).
-  if (resolved.admin !== undefined) await registerAdmin(app, { runtime, options: resolved, admin: resolved.admin, routes, baseUrl })
+  if (admin !== undefined) await registerAdmin(app, { runtime, options: resolved, admin: admin.settings, routes, baseUrl, inspector: admin.inspector })
 
   app.decorate('nccoflow', { runtime, routes, defaultFlow, metrics: metrics?.registry })
   app.addHook('onClose', async () => {

@@ -250,6 +250,11 @@ function interceptedStore(beforePut: (id: string, attempt: number, inner: CallSt
     setAlias: (alias, id, ttl) => inner.setAlias(alias, id, ttl),
     resolveAlias: (alias) => inner.resolveAlias(alias),
     close: () => inner.close(),
+    listCalls: (query) => inner.listCalls(query),
+    appendLog: (id, entry, options) => inner.appendLog(id, entry, options),
+    readLog: (id) => inner.readLog(id),
+    publish: (message) => inner.publish(message),
+    subscribe: (listener) => inner.subscribe(listener),
     async put(id, value, expected, ttl, aliases) {
       attempt += 1
       await beforePut(id, attempt, inner)

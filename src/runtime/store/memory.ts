@@ -1,4 +1,4 @@
-import { StoreArgumentError, StoreConflictError, encodeRecord, ttlToMs, type CallStore, type Versioned } from './contract.js'
+import { StoreConflictError, checkLimit, decodeCursor, encodeCursor, encodeRecord, ttlToMs, type CallStore, type LogEntry, type Versioned } from './contract.js'
 
 /** Options of {@link createMemoryStore}; each is checked when the store is created. */
 export interface MemoryStoreOptions {
@@ -6,6 +6,8 @@ export interface MemoryStoreOptions {
   maxCalls?: number
   /** Most aliases held at once (default 4 × maxCalls), evicted the same way. */
   maxAliases?: number
+  /** Most calls whose inspector log (the call API's) is held at once (default maxCalls, at most 10_000), evicted the same way. */
+  maxLogs?: number
   /** How often expired records and aliases are dropped, in milliseconds (default 60_000). */
   sweepIntervalMs?: number
   /** The clock, in milliseconds since the epoch (default `Date.now`); tests pass a fake one. */
@@ -25,6 +27,15 @@ interface Expiring {
 interface RecordEntry extends Expiring {
   readonly json: string
   readonly version: number
+  /** The store's write counter when it was written: its place in the list of calls (a cursor names it). */
+  readonly seq: number
+}
+
+interface LogRecord extends Expiring {
+  /** The entries kept, oldest first, as JSON. */
+  readonly entries: readonly string[]
+  /** Entries ever appended: the index of the next one. */
+  readonly count: number
 }
 
 interface AliasEntry extends Expiring {
@@ -42,6 +53,10 @@ interface AliasEntry extends Expiring {
  * evicted record is the one closest to expiry. An evicted record simply reads as absent: a put expecting its old
  * version fails with a conflict, and a put expecting null creates it again at version 1.
  *
+ * The same write order lists calls for the call API (most recently written first; `put`'s `index` entry is not
+ * needed). Inspector logs are kept beside the records, bounded by `maxLogs` the same way, and publish/subscribe
+ * reaches the subscribers in this process.
+ *
  * @example
  * ```ts
  * const store = createMemoryStore<{ step: string }>({ maxCalls: 10_000 })
@@ -53,17 +68,22 @@ interface AliasEntry extends Expiring {
  * ```
  */
 export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {}): MemoryCallStore<T> {
-  const maxCalls = positiveInteger('maxCalls', options.maxCalls ?? 100_000)
-  const maxAliases = positiveInteger('maxAliases', options.maxAliases ?? maxCalls * 4)
-  const sweepIntervalMs = positiveInteger('sweepIntervalMs', options.sweepIntervalMs ?? 60_000)
+  const maxCalls = checkLimit('maxCalls', options.maxCalls ?? 100_000)
+  const maxAliases = checkLimit('maxAliases', options.maxAliases ?? maxCalls * 4)
+  const maxLogs = checkLimit('maxLogs', options.maxLogs ?? Math.min(maxCalls, 10_000))
+  const sweepIntervalMs = checkLimit('sweepIntervalMs', options.sweepIntervalMs ?? 60_000)
   const now = options.now ?? Date.now
   const records = new Map<string, RecordEntry>()
   const aliases = new Map<string, AliasEntry>()
+  const logs = new Map<string, LogRecord>()
+  const listeners = new Set<{ readonly listener: (message: string) => void }>()
+  let writes = 0
 
   const sweep = (): void => {
     const time = now()
     for (const [id, entry] of records) if (entry.expiresAt <= time) records.delete(id)
     for (const [alias, entry] of aliases) if (entry.expiresAt <= time) aliases.delete(alias)
+    for (const [id, entry] of logs) if (entry.expiresAt <= time) logs.delete(id)
   }
   const timer = setInterval(sweep, sweepIntervalMs)
   timer.unref()
@@ -88,13 +108,70 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
       if (actualVersion !== expectedVersion) throw new StoreConflictError(id, expectedVersion, actualVersion)
       const version = (actualVersion ?? 0) + 1
       const key = compact(id)
-      write(records, key, { json, version, expiresAt: time + ttlMs }, maxCalls)
+      writes += 1
+      write(records, key, { json, version, expiresAt: time + ttlMs, seq: writes }, maxCalls)
       for (const alias of newAliases) write(aliases, compact(alias), { id: key, expiresAt: time + ttlMs }, maxAliases)
       return version
     },
 
     async delete(id) {
       records.delete(id)
+      logs.delete(id)
+    },
+
+    async listCalls({ limit, cursor, filter, scanLimit }) {
+      checkLimit('limit', limit)
+      const scan = checkLimit('scanLimit', scanLimit ?? limit * 10)
+      const before = cursor === undefined ? Infinity : decodeCursor(cursor, isSeq)[0]
+      const time = now()
+      const entries = [...records]
+      const calls: { id: string; value: T }[] = []
+      let scanned = 0
+      let last = 0
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [id, entry] = entries[i] as [string, RecordEntry]
+        if (entry.seq >= before) continue
+        if (entry.expiresAt <= time) {
+          records.delete(id)
+          continue
+        }
+        if (calls.length === limit || scanned === scan) return { calls, next: encodeCursor([last]) }
+        scanned += 1
+        last = entry.seq
+        const value = JSON.parse(entry.json) as T
+        if (filter === undefined || filter(value)) calls.push({ id, value })
+      }
+      return { calls }
+    },
+
+    async appendLog(id, entry, { max, ttlSeconds }) {
+      const ttlMs = ttlToMs(ttlSeconds)
+      checkLimit('max', max)
+      const json = encodeRecord(entry)
+      const time = now()
+      const log = live(logs, id, time)
+      const count = (log?.count ?? 0) + 1
+      write(logs, id, { entries: [...(log?.entries ?? []), json].slice(-max), count, expiresAt: time + ttlMs }, maxLogs)
+      return count - 1
+    },
+
+    async readLog(id) {
+      const log = live(logs, id, now())
+      if (log === undefined) return []
+      const first = log.count - log.entries.length
+      return log.entries.map((json, i): LogEntry => ({ index: first + i, value: JSON.parse(json) }))
+    },
+
+    async publish(message) {
+      for (const { listener } of listeners) queueMicrotask(() => listener(message))
+    },
+
+    async subscribe(listener) {
+      const subscription = { listener }
+      listeners.add(subscription)
+      return async () => {
+        listeners.delete(subscription)
+      }
     },
 
     async setAlias(alias, id, ttlSeconds) {
@@ -112,6 +189,8 @@ export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {})
       clearInterval(timer)
       records.clear()
       aliases.clear()
+      logs.clear()
+      listeners.clear()
     },
   }
 }
@@ -128,10 +207,7 @@ function compact(json: string): string {
   return Buffer.from(json, 'utf8').toString('utf8')
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new StoreArgumentError(`${name} must be a positive integer, got ${String(value)}`)
-  return value
-}
+const isSeq = (parts: readonly unknown[]): parts is [number] => parts.length === 1 && Number.isSafeInteger(parts[0])
 
 /** The entry under key, dropping it when it has expired. */
 function live<E extends Expiring>(map: Map<string, E>, key: string, time: number): E | undefined {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createClient } from 'redis'
 import { errors } from '../../errors.js'
 import { silentLogger, type Logger } from '../log.js'
-import { StoreConflictError, StoreUnavailableError, encodeRecord, ttlToMs, type CallStore, type Versioned } from './contract.js'
+import { StoreArgumentError, StoreConflictError, StoreUnavailableError, checkLimit, decodeCursor, encodeCursor, encodeRecord, ttlToMs, type CallStore, type LogEntry, type Versioned } from './contract.js'
 
 /**
  * What the Redis store needs of a client: node-redis's `sendCommand` (a `createClient()` client, connected by its owner,
@@ -10,6 +10,17 @@ import { StoreConflictError, StoreUnavailableError, encodeRecord, ttlToMs, type 
  */
 export interface RedisCommander {
   sendCommand(args: readonly string[], options?: { timeout?: number }): Promise<unknown>
+  /** node-redis's `duplicate()`: the store subscribes (for the call API's live events) on a copy of the client. */
+  duplicate?(): unknown
+}
+
+/** What the store needs of the client it subscribes on (node-redis's, made by `duplicate()`). */
+interface SubscriberClient {
+  connect(): Promise<unknown>
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>
+  on(event: 'error', listener: (error: Error) => void): unknown
+  close(): Promise<void>
+  destroy(): void
 }
 
 /** Options of {@link createRedisStore}: a `url` (the store makes, connects and closes its client) or a `client`. */
@@ -81,7 +92,13 @@ export interface RedisCallStore<T = unknown> extends CallStore<T> {
  * A record is a hash under `<prefix>call:{<id>}` and an alias a string under `<prefix>alias:{<alias>}`; the braces make
  * the id (or alias) the key's hash tag, so each command touches one hash slot. A read is one `HMGET`; a write is one
  * Lua compare-and-set on the record's key, sent in the same round trip as the `SET`s of its aliases. Every key has the
- * TTL the runtime gives (Redis expires it). A command that does not answer within `commandTimeoutMs` fails with
+ * TTL the runtime gives (Redis expires it).
+ *
+ * For the call API (only when it is on): a put with an `index` entry adds the call to the sorted set `<prefix>calls`,
+ * scored by its update time, in the same round trip (entries older than the longest TTL are dropped by score then, and
+ * those whose record has expired when a listing meets them). A call's inspector log is the list `<prefix>log:{<id>}`
+ * and its counter `<prefix>log:{<id>}:n`, appended, trimmed and given the call's TTL in one MULTI. Messages go through
+ * Redis pub/sub on `<prefix>events`, received on a copy of the client opened by the first `subscribe`. A command that does not answer within `commandTimeoutMs` fails with
  * NCCOFLOW_ERR_STORE_UNAVAILABLE; with a `url`, the client reconnects by itself and the store works again once Redis
  * answers.
  *
@@ -119,6 +136,35 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
   }
   const recordKey = (id: string) => `${prefix}call:{${id}}`
   const aliasKey = (alias: string) => `${prefix}alias:{${alias}}`
+  const logKey = (id: string) => `${prefix}log:{${id}}`
+  const indexKey = `${prefix}calls`
+  const channel = `${prefix}events`
+  const listeners = new Set<{ readonly listener: (message: string) => void }>()
+  let subscriber: Promise<SubscriberClient> | undefined
+
+  /** Opens the subscribing copy of the client, once; a failure lets the next subscribe try again. */
+  const subscribed = (): Promise<SubscriberClient> => {
+    subscriber ??= (async () => {
+      const base = owned ?? client
+      if (typeof base.duplicate !== 'function') throw new StoreArgumentError('subscribe needs a node-redis client (one with duplicate()), or a url')
+      const copy = base.duplicate() as SubscriberClient
+      copy.on('error', (error) => log.error({ err: error }, 'Redis subscriber connection failed: the call API\'s live events wait for it'))
+      try {
+        await withDeadline(copy.connect(), timeout)
+        await withDeadline(copy.subscribe(channel, (message) => {
+          for (const { listener } of listeners) listener(message)
+        }), timeout)
+      } catch (error) {
+        copy.destroy()
+        throw new StoreUnavailableError(`Redis: ${(error as Error).message}`, { cause: error })
+      }
+      return copy
+    })()
+    subscriber.catch(() => {
+      subscriber = undefined
+    })
+    return subscriber
+  }
 
   const compareAndSet = async (key: string, expected: string, json: string, ttlMs: string): Promise<unknown> => {
     try {
@@ -140,19 +186,86 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
       return { value: JSON.parse(json) as T, version: Number(version) } satisfies Versioned<T>
     },
 
-    async put(id, value, expectedVersion, ttlSeconds, aliases = []) {
+    async put(id, value, expectedVersion, ttlSeconds, aliases = [], index) {
       const ttlMs = String(Math.ceil(ttlToMs(ttlSeconds)))
       const json = encodeRecord(value)
       const write = compareAndSet(recordKey(id), expectedVersion === null ? '' : String(expectedVersion), json, ttlMs)
-      // Issued in the same tick, the alias SETs leave with the script: one round trip.
-      const [result] = await Promise.all([write, ...aliases.map((alias) => send(['SET', aliasKey(alias), id, 'PX', ttlMs]))])
+      // Issued in the same tick, the alias SETs (and the index's commands) leave with the script: one round trip.
+      const indexed = index === undefined ? [] : [
+        send(['ZADD', indexKey, String(index.updatedAt), id]),
+        send(['ZREMRANGEBYSCORE', indexKey, '-inf', `(${index.updatedAt - index.horizonMs}`]),
+      ]
+      const [result] = await Promise.all([write, ...aliases.map((alias) => send(['SET', aliasKey(alias), id, 'PX', ttlMs])), ...indexed])
       const [ok, version] = result as [number, number | string]
       if (ok !== 1) throw new StoreConflictError(id, expectedVersion, version === '' ? null : Number(version))
       return Number(version)
     },
 
     async delete(id) {
-      await send(['DEL', recordKey(id)])
+      await Promise.all([send(['DEL', recordKey(id), logKey(id), `${logKey(id)}:n`]), send(['ZREM', indexKey, id])])
+    },
+
+    async listCalls({ limit, cursor, filter, scanLimit }) {
+      checkLimit('limit', limit)
+      const scan = checkLimit('scanLimit', scanLimit ?? limit * 10)
+      const [maxScore, afterId] = cursor === undefined ? ['+inf', undefined] : decodeCursor(cursor, isScoreAndId)
+      const calls: { id: string; value: T }[] = []
+      let scanned = 0
+      let last: [number, string] | undefined
+      for (let offset = 0; ; offset += limit + 1) {
+        const batch = scored(await send(['ZRANGE', indexKey, String(maxScore), '-inf', 'BYSCORE', 'REV', 'LIMIT', String(offset), String(limit + 1), 'WITHSCORES']))
+        // Calls with the cursor's score were listed down to its id (Redis lists equal scores in reverse order of id).
+        const members = batch.filter(([score, id]) => score !== maxScore || afterId === undefined || id < afterId)
+        // Read in the same tick: one round trip.
+        const stored = await Promise.all(members.map(([, id]) => send(['HMGET', recordKey(id), 'd']) as Promise<[string | null]>))
+        const expired = members.filter((_, i) => stored[i]?.[0] === null).map(([, id]) => id)
+        if (expired.length > 0) await send(['ZREM', indexKey, ...expired])
+        for (const [i, [score, id]] of members.entries()) {
+          const json = (stored[i] as [string | null])[0]
+          if (json === null) continue
+          if (calls.length === limit || scanned === scan) return { calls, next: encodeCursor(last as [number, string]) }
+          scanned += 1
+          last = [score, id]
+          const value = JSON.parse(json) as T
+          if (filter === undefined || filter(value)) calls.push({ id, value })
+        }
+        if (batch.length < limit + 1) return { calls }
+      }
+    },
+
+    async appendLog(id, entry, { max, ttlSeconds }) {
+      const ttlMs = String(Math.ceil(ttlToMs(ttlSeconds)))
+      checkLimit('max', max)
+      const json = encodeRecord(entry)
+      const key = logKey(id)
+      // One MULTI, issued in one tick: appended, trimmed and given the call's TTL together, from any instance.
+      const replies = await Promise.all([
+        send(['MULTI']), send(['RPUSH', key, json]), send(['LTRIM', key, String(-max), '-1']), send(['PEXPIRE', key, ttlMs]),
+        send(['INCR', `${key}:n`]), send(['PEXPIRE', `${key}:n`, ttlMs]), send(['EXEC']),
+      ])
+      return Number((replies[6] as unknown[])[3]) - 1
+    },
+
+    async readLog(id) {
+      const key = logKey(id)
+      const replies = await Promise.all([send(['MULTI']), send(['LRANGE', key, '0', '-1']), send(['GET', `${key}:n`]), send(['EXEC'])])
+      const [entries, count] = replies[3] as [string[], string | null]
+      const first = Number(count) - entries.length
+      return entries.map((json, i): LogEntry => ({ index: first + i, value: JSON.parse(json) }))
+    },
+
+    async publish(message) {
+      await send(['PUBLISH', channel, message])
+    },
+
+    async subscribe(listener) {
+      if (closed) throw new StoreUnavailableError('the Redis store is closed')
+      await subscribed()
+      const subscription = { listener }
+      listeners.add(subscription)
+      return async () => {
+        listeners.delete(subscription)
+      }
     },
 
     async setAlias(alias, id, ttlSeconds) {
@@ -172,6 +285,9 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
     async close() {
       if (closed) return
       closed = true
+      listeners.clear()
+      const copy = await subscriber?.catch(() => undefined)
+      await copy?.close()
       if (owned === undefined) return
       if (owned.isReady) return owned.close()
       // Not connected (yet): node-redis goes on with a connection attempt in progress after destroy(), and that socket
@@ -182,6 +298,21 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
     },
   }
 }
+
+/** A `WITHSCORES` reply as [score, member] pairs: RESP3 sends pairs (node-redis's default), RESP2 one flat list. */
+function scored(reply: unknown): [number, string][] {
+  const items = reply as (string | number | [string, string | number])[]
+  const pairs: [number, string][] = []
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
+    if (Array.isArray(item)) pairs.push([Number(item[1]), item[0]])
+    else pairs.push([Number(items[++i]), String(item)])
+  }
+  return pairs
+}
+
+const isScoreAndId = (parts: readonly unknown[]): parts is [number, string] =>
+  parts.length === 2 && Number.isFinite(parts[0]) && typeof parts[1] === 'string'
 
 /**
  * `reply`, or a rejection once `ms` have passed. node-redis's own `timeout` only covers a command still waiting to be

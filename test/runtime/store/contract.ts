@@ -47,6 +47,12 @@ async function settle<V>(promise: Promise<V>): Promise<{ ok: true; value: V } | 
   }
 }
 
+/** Resolves once `condition` holds (messages arrive asynchronously); fails after 2 s. */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await sleep(10)
+  if (!condition()) throw new Error('timed out waiting')
+}
+
 async function rejectsCoded(t: Test, promise: Promise<unknown>, type: new (...args: never[]) => Error, code: string, fields: object = {}): Promise<void> {
   const result = await settle(promise)
   if (result.ok) {
@@ -330,6 +336,105 @@ export function runStoreContract(t: Test, name: string, makeStore: () => Promise
       }
       t.strictSame(await store.get('call-1'), { value: record('a'), version: 1 })
       t.equal(await store.get('call-2'), undefined)
+    })
+
+    /** Puts calls in this order, each updated a millisecond after the one before, indexed. */
+    let updatedAt = Date.now()
+    async function writeCalls(store: CallStore, ids: readonly string[], ttl = LONG): Promise<void> {
+      for (const [i, id] of ids.entries()) {
+        const existing = await store.get(id)
+        updatedAt += 1
+        await store.put(id, { id, odd: i % 2 === 1 }, existing?.version ?? null, ttl, undefined, { updatedAt, horizonMs: LONG * 1000 })
+      }
+    }
+    const ids = (page: { calls: readonly { id: string }[] }) => page.calls.map((c) => c.id)
+
+    t.test('listCalls: most recently written first, in pages joined by an opaque cursor, absent on the last page', async (t) => {
+      const store = await fresh(t)
+      t.strictSame(await store.listCalls({ limit: 10 }), { calls: [] }, 'no calls')
+      await writeCalls(store, ['a', 'b', 'c', 'd', 'e'])
+      await writeCalls(store, ['b'])
+      const first = await store.listCalls({ limit: 2 })
+      t.strictSame(first.calls, [{ id: 'b', value: { id: 'b', odd: false } }, { id: 'e', value: { id: 'e', odd: false } }], 'b was written last')
+      t.type(first.next, 'string')
+      const second = await store.listCalls({ limit: 2, cursor: first.next })
+      t.strictSame(ids(second), ['d', 'c'])
+      const third = await store.listCalls({ limit: 2, cursor: second.next })
+      t.strictSame(third, { calls: [{ id: 'a', value: { id: 'a', odd: false } }] }, 'the last page has no next')
+      t.strictSame(ids(await store.listCalls({ limit: 5 })), ['b', 'e', 'd', 'c', 'a'])
+      t.strictSame(await store.listCalls({ limit: 4, cursor: first.next }).then((p) => [ids(p), p.next]), [['d', 'c', 'a'], undefined], 'exactly the rest')
+    })
+
+    t.test('listCalls: a filter keeps the calls it accepts; a page reads at most scanLimit records', async (t) => {
+      const store = await fresh(t)
+      await writeCalls(store, ['a', 'b', 'c', 'd', 'e', 'f', 'g'])
+      const odd = (value: unknown) => (value as { odd: boolean }).odd
+      t.strictSame(ids(await store.listCalls({ limit: 10, filter: odd })), ['f', 'd', 'b'])
+      const short = await store.listCalls({ limit: 10, filter: odd, scanLimit: 3 })
+      t.strictSame(ids(short), ['f'], 'g, f, e read: one accepted')
+      const rest = await store.listCalls({ limit: 10, filter: odd, scanLimit: 3, cursor: short.next })
+      t.strictSame([ids(rest), typeof rest.next], [['d', 'b'], 'string'], 'd, c, b read')
+      t.strictSame(await store.listCalls({ limit: 10, filter: odd, scanLimit: 3, cursor: rest.next }), { calls: [] }, 'a read: none, and the end')
+    })
+
+    t.test('listCalls skips calls whose record expired or was deleted', async (t) => {
+      const store = await fresh(t)
+      await writeCalls(store, ['short'], TTL)
+      await writeCalls(store, ['long', 'gone'])
+      await store.delete('gone')
+      await clock.advance(BEYOND)
+      t.strictSame(ids(await store.listCalls({ limit: 10 })), ['long'])
+      t.strictSame(ids(await store.listCalls({ limit: 1 })), ['long'])
+      t.strictSame((await store.listCalls({ limit: 1 })).next, undefined, 'nothing after it')
+    })
+
+    t.test('listCalls refuses a cursor it did not make, and a limit that is not a positive integer', async (t) => {
+      const store = await fresh(t)
+      for (const cursor of ['', 'nonsense', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["x","y","z"]').toString('base64url')]) {
+        await rejectsCoded(t, store.listCalls({ limit: 1, cursor }), StoreArgumentError, INVALID)
+      }
+      for (const limit of [0, -1, 1.5, Number.NaN]) await rejectsCoded(t, store.listCalls({ limit }), StoreArgumentError, INVALID)
+      await rejectsCoded(t, store.listCalls({ limit: 1, scanLimit: 0 }), StoreArgumentError, INVALID)
+    })
+
+    t.test('a call\'s inspector log: entries in order with stable indexes, the last `max` kept', async (t) => {
+      const store = await fresh(t)
+      t.strictSame(await store.readLog('call-1'), [], 'no log')
+      for (let i = 0; i < 5; i++) t.equal(await store.appendLog('call-1', { n: i, nested: { ok: true } }, { max: 3, ttlSeconds: LONG }), i)
+      t.equal(await store.appendLog('call-2', { n: 'other' }, { max: 3, ttlSeconds: LONG }), 0, 'each call counts its own')
+      t.strictSame(await store.readLog('call-1'), [2, 3, 4].map((n) => ({ index: n, value: { n, nested: { ok: true } } })))
+      t.strictSame(await store.readLog('call-2'), [{ index: 0, value: { n: 'other' } }])
+      await rejectsCoded(t, store.appendLog('call-1', { n: 1n }, { max: 3, ttlSeconds: LONG }), StoreArgumentError, INVALID)
+      await rejectsCoded(t, store.appendLog('call-1', {}, { max: 3, ttlSeconds: 0 }), StoreArgumentError, INVALID)
+      await rejectsCoded(t, store.appendLog('call-1', {}, { max: 0, ttlSeconds: LONG }), StoreArgumentError, INVALID)
+      t.equal((await store.readLog('call-1')).length, 3, 'nothing written by a refused append')
+    })
+
+    t.test('a call\'s inspector log expires with the TTL of its last append, and goes with a delete', async (t) => {
+      const store = await fresh(t)
+      await store.appendLog('call-1', { n: 0 }, { max: 50, ttlSeconds: TTL })
+      await clock.advance(BEYOND / 2)
+      await store.appendLog('call-1', { n: 1 }, { max: 50, ttlSeconds: TTL })
+      await clock.advance(BEYOND / 2)
+      t.equal((await store.readLog('call-1')).length, 2, 'the second append set the expiry again')
+      await clock.advance(BEYOND / 2)
+      t.strictSame(await store.readLog('call-1'), [])
+      t.equal(await store.appendLog('call-1', { n: 2 }, { max: 50, ttlSeconds: LONG }), 0, 'a new log starts at 0')
+      await store.put('call-1', record('a'), null, LONG)
+      await store.delete('call-1')
+      t.strictSame(await store.readLog('call-1'), [])
+    })
+
+    t.test('publish reaches every subscriber until it unsubscribes', async (t) => {
+      const store = await fresh(t)
+      const got: string[][] = [[], []]
+      const stops = await Promise.all(got.map((list) => store.subscribe((message) => list.push(message))))
+      await store.publish('one')
+      await until(() => got[1]?.length === 1)
+      await stops[0]?.()
+      await store.publish('two')
+      await until(() => got[1]?.length === 2)
+      t.strictSame(got, [['one'], ['one', 'two']])
     })
 
     t.test('close resolves, and again when called twice', async (t) => {

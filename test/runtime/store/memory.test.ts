@@ -133,6 +133,22 @@ t.test('the sweep drops expired records and aliases every sweepIntervalMs', asyn
   t.equal(await store.resolveAlias('new'), 'call-3')
 })
 
+t.test('inspector logs: the sweep drops expired ones; beyond maxLogs the least recently appended is evicted', async (t) => {
+  const clock = fakeClock()
+  const store = memoryStore(t, { now: clock.now, sweepIntervalMs: 5, maxLogs: 2 })
+  await store.appendLog('short', { n: 1 }, { max: 50, ttlSeconds: 1 })
+  await store.appendLog('long', { n: 2 }, { max: 50, ttlSeconds: 60 })
+  clock.advance(2000)
+  await sleep(50)
+  // Had the sweep left the expired log in place, this append would evict 'long', the least recently appended.
+  await store.appendLog('new', { n: 3 }, { max: 50, ttlSeconds: 60 })
+  t.strictSame(await store.readLog('long'), [{ index: 0, value: { n: 2 } }])
+  await store.appendLog('newer', { n: 4 }, { max: 50, ttlSeconds: 60 })
+  t.strictSame(await store.readLog('long'), [], 'evicted')
+  t.strictSame(await store.readLog('newer'), [{ index: 0, value: { n: 4 } }])
+  t.throws(() => createMemoryStore({ maxLogs: 0 }), new StoreArgumentError('maxLogs must be a positive integer, got 0'))
+})
+
 t.test('the sweep timer is unref\'d and close() clears it and drops every record', async (t) => {
   const set = t.capture(globalThis, 'setInterval', setInterval)
   const clear = t.capture(globalThis, 'clearInterval', clearInterval)

@@ -4,7 +4,7 @@ import type { Logger } from '../../../src/runtime/log.js'
 import { createRedisStore, type RedisCommander } from '../../../src/runtime/store/index.js'
 import { connectionLog, redactRedisUrl } from '../../../src/runtime/store/redis.js'
 import { REDIS_URL, deletePrefix, needRedis, ownRedis, testPrefix } from '../../fixtures/redis.js'
-import { runStoreContract } from './contract.js'
+import { runStoreContract, until } from './contract.js'
 
 // Two runs of the contract (its TTL tests sleep for real) and a redis-server of our own: more than tap's 30 s.
 t.setTimeout(120_000)
@@ -196,5 +196,125 @@ if (redisThere) {
     await store.close()
     t.equal(client.isOpen, true)
     t.equal(await client.ping(), 'PONG')
+  })
+
+  t.test('the call API\'s keys: the index sorted set scored by update time, pruned by score; the log list, its counter, their TTL', async (t) => {
+    const prefix = testPrefix('admin-keys')
+    t.teardown(() => deletePrefix(prefix))
+    const store = createRedisStore({ url: REDIS_URL, prefix })
+    t.teardown(() => store.close())
+    const raw = await rawClient(t)
+    const now = Date.now()
+    await store.put('CON-old', { n: 0 }, null, 60, undefined, { updatedAt: now - 10_000, horizonMs: 60_000 })
+    await store.put('CON-1', { n: 1 }, null, 60, ['leg:a'], { updatedAt: now, horizonMs: 60_000 })
+    t.strictSame(await raw.zRangeWithScores(`${prefix}calls`, 0, -1), [{ value: 'CON-old', score: now - 10_000 }, { value: 'CON-1', score: now }])
+    await store.put('CON-2', { n: 2 }, null, 60, undefined, { updatedAt: now + 1, horizonMs: 5_000 })
+    t.strictSame(await raw.zRange(`${prefix}calls`, 0, -1), ['CON-1', 'CON-2'], 'an entry older than the horizon is dropped by score on a write')
+    await store.put('CON-3', { n: 3 }, null, 60)
+    t.equal(await raw.zScore(`${prefix}calls`, 'CON-3'), null, 'a put without an index entry is not indexed (the call API is off)')
+
+    await raw.del(`${prefix}call:{CON-1}`)
+    t.strictSame((await store.listCalls({ limit: 10 })).calls.map((c) => c.id), ['CON-2'])
+    t.strictSame(await raw.zRange(`${prefix}calls`, 0, -1), ['CON-2'], 'a listing drops the entry of a record that expired')
+
+    t.equal(await store.appendLog('CON-2', { n: 'a' }, { max: 2, ttlSeconds: 60 }), 0)
+    t.equal(await store.appendLog('CON-2', { n: 'b' }, { max: 2, ttlSeconds: 60 }), 1)
+    t.equal(await store.appendLog('CON-2', { n: 'c' }, { max: 2, ttlSeconds: 90 }), 2)
+    t.strictSame(await raw.lRange(`${prefix}log:{CON-2}`, 0, -1), ['{"n":"b"}', '{"n":"c"}'])
+    t.equal(await raw.get(`${prefix}log:{CON-2}:n`), '3')
+    for (const key of [`${prefix}log:{CON-2}`, `${prefix}log:{CON-2}:n`]) {
+      const pttl = await raw.pTTL(key)
+      t.ok(pttl > 85_000 && pttl <= 90_000, `${key}: PTTL ${pttl} is the last append's`)
+    }
+    await store.delete('CON-2')
+    t.strictSame((await raw.keys(`${prefix}*`)).sort(), [`${prefix}alias:{leg:a}`, `${prefix}call:{CON-3}`, `${prefix}call:{CON-old}`], 'delete removed the record, its log and its index entry')
+  })
+
+  t.test('listing pages through calls written in the same millisecond, without losing or repeating one', async (t) => {
+    const prefix = testPrefix('ties')
+    t.teardown(() => deletePrefix(prefix))
+    const store = createRedisStore({ url: REDIS_URL, prefix })
+    t.teardown(() => store.close())
+    const at = Date.now()
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await store.put(id, { id }, null, 60, undefined, { updatedAt: at, horizonMs: 60_000 })
+    await store.put('f', { id: 'f' }, null, 60, undefined, { updatedAt: at - 1, horizonMs: 60_000 })
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const page = await store.listCalls({ limit: 2, ...(cursor === undefined ? {} : { cursor }) })
+      seen.push(...page.calls.map((c) => c.id))
+      cursor = page.next
+    } while (cursor !== undefined)
+    t.strictSame(seen, ['e', 'd', 'c', 'b', 'a', 'f'])
+  })
+
+  t.test('a RESP2 client (flat WITHSCORES replies) lists calls and reads logs the same', async (t) => {
+    const prefix = testPrefix('resp2')
+    t.teardown(() => deletePrefix(prefix))
+    const client = createClient({ url: REDIS_URL, RESP: 2 })
+    await client.connect()
+    t.teardown(() => client.close())
+    const store = createRedisStore({ client, prefix })
+    await store.put('a', { id: 'a' }, null, 60, undefined, { updatedAt: Date.now(), horizonMs: 60_000 })
+    await store.put('b', { id: 'b' }, null, 60, undefined, { updatedAt: Date.now() + 1, horizonMs: 60_000 })
+    t.strictSame(await store.listCalls({ limit: 5 }), { calls: [{ id: 'b', value: { id: 'b' } }, { id: 'a', value: { id: 'a' } }] })
+    await store.appendLog('a', { n: 1 }, { max: 5, ttlSeconds: 60 })
+    t.strictSame(await store.readLog('a'), [{ index: 0, value: { n: 1 } }])
+  })
+
+  t.test('pub/sub across instances: each store subscribes on a copy of its client, opened by the first subscribe only', async (t) => {
+    const prefix = testPrefix('pubsub')
+    const raw = await rawClient(t)
+    const subscribers = async () => Number((await raw.sendCommand(['PUBSUB', 'NUMSUB', `${prefix}events`]) as [string, number])[1])
+    const one = createRedisStore({ url: REDIS_URL, prefix })
+    const owner = await rawClient(t)
+    const two = createRedisStore({ client: owner, prefix })
+    t.teardown(() => Promise.all([one.close(), two.close()]))
+    await one.put('x', {}, null, 60)
+    t.equal(await subscribers(), 0, 'nothing subscribes before a subscriber asks')
+    const got: string[][] = [[], []]
+    const stopOne = await one.subscribe((m) => got[0]?.push(m))
+    await two.subscribe((m) => got[1]?.push(m))
+    await two.subscribe((m) => got[1]?.push(`again ${m}`))
+    t.equal(await subscribers(), 2, 'one connection per store, however many listeners')
+    await one.publish('from one')
+    await two.publish('from two')
+    await until(() => got[0]?.length === 2 && got[1]?.length === 4)
+    t.strictSame(got, [['from one', 'from two'], ['from one', 'again from one', 'from two', 'again from two']])
+    await stopOne()
+    await two.publish('three')
+    await until(() => got[1]?.length === 6)
+    t.equal(got[0]?.length, 2, 'an unsubscribed listener hears nothing more')
+    await one.close()
+    await two.close()
+    for (let i = 0; i < 50 && (await subscribers()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    t.equal(await subscribers(), 0, 'closing a store closes its subscriber')
+    t.equal(owner.isOpen, true, 'the owner\'s client stays open')
+    t.match(await rejection(one.subscribe(() => {})), { ...UNAVAILABLE, message: 'the Redis store is closed' })
+  })
+
+  t.test('subscribe needs a client that can be copied; a Redis that does not answer fails it, and a later one works', async (t) => {
+    const store = createRedisStore({ client: { sendCommand: async () => 'OK' }, prefix: testPrefix('no-dup') })
+    t.match(await rejection(store.subscribe(() => {})), { code: 'NCCOFLOW_ERR_STORE_INVALID_ARGUMENT', message: /duplicate\(\)/ })
+    const own = await ownRedis(t)
+    await own.stop()
+    const { log, lines } = keptLog()
+    const down = createRedisStore({ url: own.url, prefix: testPrefix('sub-down'), commandTimeoutMs: 300, logger: log })
+    t.teardown(() => down.close())
+    t.match(await rejection(down.subscribe(() => {})), UNAVAILABLE)
+    t.ok(lines.some((l) => l.level === 'error'), 'the failure is logged')
+    await own.start()
+    const got: string[] = []
+    for (let i = 0; i < 50; i++) {
+      try {
+        await down.subscribe((m) => got.push(m))
+        break
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+    await down.publish('back')
+    await until(() => got.length === 1)
+    t.strictSame(got, ['back'])
   })
 }
