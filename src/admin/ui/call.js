@@ -12,6 +12,13 @@ function path(webhooks) {
   return steps
 }
 
+/** One side of a replay: the status, the step the call went to, and the answer. */
+function outcome(label, { status, stepAfter, response }) {
+  return h('div', { class: 'outcome' },
+    h('p', { class: 'meta' }, h('strong', {}, label), ` · ${status} · step ${stepAfter ?? '—'}`),
+    folded(response === null ? 'response (no body)' : 'NCCO', response ?? undefined, true))
+}
+
 /** One webhook of the timeline: what came in, what went out, and its replay. */
 function entry(uuid, w) {
   const result = h('div', { class: 'replay', 'aria-live': 'polite' })
@@ -25,7 +32,7 @@ function entry(uuid, w) {
         const same = JSON.stringify(then) === JSON.stringify(now)
         fill(result,
           h('p', { class: same ? 'same' : 'differs' }, same ? 'Today\'s flow answers the same.' : 'Today\'s flow answers differently.'),
-          h('div', { class: 'pair' }, folded('then', then, true), folded('now', now, true)))
+          h('div', { class: 'pair' }, outcome('then', then), outcome('now', now)))
       } catch (error) {
         fill(result, h('p', { class: 'error', role: 'alert' }, `Replay failed: ${error.message}`))
       } finally {
@@ -35,38 +42,69 @@ function entry(uuid, w) {
   }, `Replay #${w.index}`)
   const steps = w.stepBefore === w.stepAfter ? w.stepAfter ?? '' : `${w.stepBefore ?? '—'} → ${w.stepAfter ?? '—'}`
   return h('li', { class: 'webhook', 'data-index': w.index },
-    h('h3', {}, `#${w.index} ${w.kind ?? ''} `, h('code', {}, `${w.method} ${w.path}`)),
+    h('h3', {}, `#${w.index} ${w.kind} `, h('code', {}, `${w.method} ${w.path}`)),
     h('p', { class: 'meta' }, `${new Date(w.at).toLocaleTimeString()} · ${w.status} · ${w.ms} ms · `, h('span', { class: 'steps' }, steps)),
-    h('div', { class: 'pair' }, folded('request', w.request), folded(w.response === null ? 'response (204, no body)' : 'NCCO', w.response ?? undefined)),
+    h('div', { class: 'pair' }, folded('request', w.request), folded(w.response === null ? 'response (no body)' : 'NCCO', w.response ?? undefined)),
     replay,
     result)
 }
 
-/** The page of one call; it follows the call's webhooks as they come. */
+/**
+ * The page of one call. It follows the call's webhooks as they come: the facts, the diagram and the context are
+ * redrawn, and new webhooks are appended to the timeline (the ones shown stay, with any replay result open).
+ */
 export async function callView(uuid) {
-  const [call, { flows }] = await Promise.all([api(`calls/${encodeURIComponent(uuid)}`), api('flows')])
-  const section = h('section', { class: 'call' })
-  const render = (c) => {
-    const flow = flows.find((f) => f.name === c.flow)
-    fill(section,
-      title(`Call ${c.uuid.slice(0, 8)}`),
-      h('dl', { class: 'facts' },
-        h('dt', {}, 'Flow'), h('dd', {}, `${c.flow} ${c.flowVersion ?? ''}`),
-        h('dt', {}, 'Step'), h('dd', { class: 'step', 'aria-live': 'polite' }, c.step),
-        h('dt', {}, 'Status'), h('dd', {}, c.ended ? 'ended' : 'active'),
-        h('dt', {}, 'Conversation'), h('dd', {}, h('code', {}, c.conversationUuid))),
-      flow === undefined ? h('p', { class: 'muted' }, `The flow ${c.flow} is not served now.`) : diagram(flow.mermaid, { current: c.step, visited: path(c.webhooks) }),
-      h('h2', {}, 'Context'), folded('context', c.context, true),
-      h('h2', {}, 'Webhooks'),
-      c.webhooks.length === 0 ? h('p', { class: 'muted' }, 'None recorded.') : h('ol', { class: 'timeline' }, c.webhooks.map((w) => entry(c.uuid, w))),
-      folded('history', c.history))
+  const [first, { flows }] = await Promise.all([api(`calls/${encodeURIComponent(uuid)}`), api('flows')])
+  const flow = flows.find((f) => f.name === first.flow)
+  const step = h('dd', { class: 'step', 'aria-live': 'polite' })
+  const status = h('dd')
+  const figure = h('div')
+  const context = h('div')
+  const history = h('div')
+  const timeline = h('ol', { class: 'timeline' })
+  const none = h('p', { class: 'muted' }, 'None recorded.')
+  let drawnFor
+
+  const update = (call) => {
+    step.textContent = call.step
+    status.textContent = call.ended ? 'ended' : 'active'
+    const known = new Set(flow?.steps ?? [])
+    const visited = path(call.webhooks).filter((s) => known.has(s))
+    const marks = JSON.stringify([call.step, visited])
+    if (flow !== undefined && marks !== drawnFor) {
+      drawnFor = marks
+      fill(figure, diagram(flow.mermaid, { current: known.has(call.step) ? call.step : undefined, visited }))
+    }
+    fill(context, folded('context', call.context, true))
+    fill(history, folded('history', call.history))
+    // The log keeps a call's last 50 webhooks: drop those it no longer has, append those not shown yet.
+    const from = call.webhooks[0]?.index ?? Infinity
+    for (const li of [...timeline.children]) if (Number(li.dataset.index) < from) li.remove()
+    const last = Number(timeline.lastElementChild?.dataset.index ?? -1)
+    timeline.append(...call.webhooks.filter((w) => w.index > last).map((w) => entry(call.uuid, w)))
+    none.hidden = call.webhooks.length > 0
   }
-  render(call)
-  const ids = new Set([call.uuid, call.conversationUuid])
+  update(first)
+
+  const section = h('section', { class: 'call' },
+    title(`Call ${first.uuid.slice(0, 8)}`),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Flow'), h('dd', {}, `${first.flow} ${first.flowVersion ?? ''}`),
+      h('dt', {}, 'Step'), step,
+      h('dt', {}, 'Status'), status,
+      h('dt', {}, 'Conversation'), h('dd', {}, h('code', {}, first.conversationUuid ?? '—'))),
+    flow === undefined ? h('p', { class: 'muted' }, `The flow ${first.flow} is not served now.`) : figure,
+    h('h2', {}, 'Context'), context,
+    h('h2', {}, 'Webhooks'), none, timeline,
+    history)
+
+  // Events come one per webhook; the call is read again once per event, one read at a time, in order.
+  const ids = new Set([first.uuid, first.conversationUuid].filter(Boolean))
+  let reading = Promise.resolve()
   const stop = listen({
-    webhook: async (event) => {
-      if (!ids.has(event.uuid)) return
-      render(await api(`calls/${encodeURIComponent(uuid)}`))
+    webhook: (event) => {
+      if (!ids.has(event.uuid) && !ids.has(event.conversationUuid)) return
+      reading = reading.then(() => api(`calls/${encodeURIComponent(uuid)}`)).then(update, () => {})
     },
   })
   return { element: section, stop }
