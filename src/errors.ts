@@ -35,6 +35,7 @@ export const errors = {
   ADMIN_REQUEST_INVALID: entry('NCCOFLOW_ERR_ADMIN_REQUEST_INVALID', 400, 'Invalid %s: %s'),
   ADMIN_NOT_FOUND: entry('NCCOFLOW_ERR_ADMIN_NOT_FOUND', 404, 'No %s: %s'),
   ADMIN_SIMULATOR_FAILED: entry('NCCOFLOW_ERR_ADMIN_SIMULATOR_FAILED', 502, 'A simulated webhook failed: %s'),
+  ADMIN_SIMULATOR_BLOCKED: entry('NCCOFLOW_ERR_ADMIN_SIMULATOR_BLOCKED', 409, 'The simulator cannot place calls here: %s'),
 } as const
 
 /** Names of the entries in {@link errors}. */

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { errors } from '../errors.js'
 import type { NccoAction } from '../ncco/index.js'
+import { parseAllowlist } from '../server/allowlist.js'
+import { signLikeVonage } from '../server/signature.js'
 import { accepts, Caller, type CallerCommand, type CallerCommandKind, type Heard } from '../testing/caller.js'
 import { simulateCall, type SimulatorApp } from '../testing/simulate.js'
 import { connectFailureStatuses, isConnectFailure } from '../webhooks/statuses.js'
@@ -95,8 +97,15 @@ export function registerSimulator(app: FastifyInstance, context: AdminContext): 
   const { runtime, apiPath } = context
   const base = `${apiPath}/simulator/calls`
   const sessions = new Map<string, Session>()
-  // The routes are the server's own; `app.nccoflow` is decorated after the admin routes are registered.
-  const target: SimulatorApp = { inject: (options) => app.inject(options), nccoflow: { runtime } }
+  // The routes are the server's own; `app.nccoflow` is decorated after the admin routes are registered. Where the server
+  // checks signatures, each webhook is signed as Vonage signs it, so it is checked like Vonage's.
+  const { signature } = context
+  const target: SimulatorApp = {
+    inject: async (options) => app.inject(signature === undefined ? options : { ...options, headers: { ...options.headers, authorization: await signLikeVonage(signature, options.payload) } }),
+    nccoflow: { runtime },
+  }
+  // Its webhooks come from 127.0.0.1: an ALLOWED_IPS without it refuses them all.
+  const blocked = context.allowedIps !== undefined && !parseAllowlist(context.allowedIps).allows('127.0.0.1')
 
   /** Runs `work` once the session's earlier requests are done; answers the call's state, the error `work` returns, or what failed. */
   const turn = async (reply: FastifyReply, session: Session, work: () => Promise<CodedError | undefined>) => {
@@ -119,6 +128,9 @@ export function registerSimulator(app: FastifyInstance, context: AdminContext): 
   }
 
   app.post(base, async (request, reply) => {
+    if (blocked) {
+      return sendAdminError(reply, new errors.ADMIN_SIMULATOR_BLOCKED.Error('its webhooks come from 127.0.0.1, which the allowedIps option (ALLOWED_IPS) does not allow: add 127.0.0.1 to it, or use the simulator where it is unset (nccoflow dev)'))
+    }
     const body = objectBody(request.body)
     const flows = [...runtime.flows.keys()]
     const flow = body?.flow

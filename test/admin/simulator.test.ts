@@ -2,6 +2,8 @@
 // plays the caller (keys, speech, a timeout, a failed connect, hang up), answering what the caller hears each turn.
 import t, { type Test } from 'tap'
 import { buildServer } from '../../src/server/build.js'
+import type { CallRecord } from '../../src/runtime/call-record.js'
+import { createMemoryStore, type CallStore } from '../../src/runtime/store/index.js'
 import { SIMULATED_CALLS_KEPT } from '../../src/admin/simulator.js'
 import menu from '../../flows/ivr-menu.js'
 import survey from '../../flows/survey.js'
@@ -149,12 +151,51 @@ t.test('the simulator needs the admin token, like the rest of the API', async (t
   }
 })
 
-t.test('a simulated webhook the server refuses (unsigned, with a signature secret set): 502 saying why', async (t) => {
-  const { post } = await server(t, { signature: { secret: 'a-signature-secret-of-32-bytes!!' } })
+t.test('with a signature secret, the simulator signs its webhooks as Vonage does: the guarded routes take them', async (t) => {
+  const secret = 'a-signature-secret-of-32-bytes!!'
+  for (const signature of [{ secret }, { secret: [secret, 'the-old-secret-of-32-bytes-long!!'], apiKey: 'abcd1234', applicationId: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab' }]) {
+    const { app, post } = await server(t, { signature })
+    const placed = await post(API, { flow: 'ivr-menu' })
+    t.equal(placed.status, 201, 'the answer (a GET, no body) got in')
+    t.equal(placed.body.step, 'menu')
+    const { uuid } = placed.body as { uuid: string }
+    const turn = await post(`${API}/${uuid}`, { action: 'press', digits: '1' })
+    t.equal(turn.status, 200, 'the input (a POST, its body hashed) got in')
+    t.equal(turn.body.step, 'sales')
+    t.equal((await post(`${API}/${uuid}`, { action: 'hangup' })).body.ended, true)
+    // A webhook without the simulator's signature is still refused.
+    const unsigned = await app.inject({ method: 'POST', url: '/event', payload: { uuid, status: 'completed' } })
+    t.equal(unsigned.statusCode, 503)
+  }
+})
+
+t.test('a simulated webhook the server refuses: 502 saying what answered', async (t) => {
+  const store = createMemoryStore<CallRecord>()
+  let down = false
+  const failing: CallStore<CallRecord> = { ...store, get: async (id) => (down ? Promise.reject(new Error('the store is down')) : store.get(id)) }
+  const { post } = await server(t, { store: failing })
+  const { uuid } = (await post(API, { flow: 'ivr-menu' })).body as { uuid: string }
+  down = true
+  const hangup = await post(`${API}/${uuid}`, { action: 'hangup' })
+  t.equal(hangup.status, 502)
+  t.equal(hangup.body.code, 'NCCOFLOW_ERR_ADMIN_SIMULATOR_FAILED')
+  t.match(hangup.body.message, /^A simulated webhook failed: .*answered 5\d\d/)
+})
+
+t.test('with ALLOWED_IPS not allowing 127.0.0.1, where its webhooks come from: 409 naming the option', async (t) => {
+  const { post } = await server(t, { allowedIps: ['198.51.100.0/24'] })
   const placed = await post(API, { flow: 'ivr-menu' })
-  t.equal(placed.status, 502)
-  t.equal(placed.body.code, 'NCCOFLOW_ERR_ADMIN_SIMULATOR_FAILED')
-  t.match(placed.body.message, /answered 503: .*NCCOFLOW_ERR_SIGNATURE_MISSING/)
+  t.strictSame(placed, {
+    status: 409,
+    body: {
+      statusCode: 409,
+      code: 'NCCOFLOW_ERR_ADMIN_SIMULATOR_BLOCKED',
+      error: 'Conflict',
+      message: 'The simulator cannot place calls here: its webhooks come from 127.0.0.1, which the allowedIps option (ALLOWED_IPS) does not allow: add 127.0.0.1 to it, or use the simulator where it is unset (nccoflow dev)',
+    },
+  })
+  const allowed = await server(t, { allowedIps: ['198.51.100.0/24', '127.0.0.1'] })
+  t.equal((await allowed.post(API, { flow: 'ivr-menu' })).status, 201, 'with 127.0.0.1 in the list it places calls')
 })
 
 t.test(`the process keeps the last ${SIMULATED_CALLS_KEPT} simulated calls`, async (t) => {
