@@ -22,9 +22,12 @@ export type {
 
 export { buildServer, type BuildServerOptions } from './server/build.js'
 export { nccoflow, type RouteInfo } from './server/plugin.js'
-export type { NccoflowOptions } from './server/options.js'
+export type { AdminOptions, FlowLoadProblem, NccoflowOptions } from './server/options.js'
 
-export { StoreArgumentError, StoreConflictError, StoreUnavailableError, type CallStore, type Versioned } from './runtime/store/contract.js'
+export {
+  StoreArgumentError, StoreConflictError, StoreUnavailableError,
+  type CallIndexEntry, type CallPage, type CallPageQuery, type CallStore, type LogEntry, type LogOptions, type Versioned,
+} from './runtime/store/contract.js'
 export { createMemoryStore, type MemoryCallStore, type MemoryStoreOptions } from './runtime/store/memory.js'
 export { createRedisStore, type RedisCallStore, type RedisCommander, type RedisStoreOptions } from './runtime/store/redis.js'
 export type { CallRecord, HistoryEntry, LastAnswer } from './runtime/call-record.js'

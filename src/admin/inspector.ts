@@ -48,13 +48,9 @@ export function servedEntry(index: number, stored: StoredEntry): InspectorEntry 
   return { index, ...entry }
 }
 
+/** A webhook's answer as sent: JSON text (an NCCO, a 400's body), or nothing (204). */
 function parseResponse(payload: unknown): unknown {
-  if (typeof payload !== 'string' || payload === '') return null
-  try {
-    return JSON.parse(payload)
-  } catch {
-    return payload
-  }
+  return typeof payload === 'string' && payload !== '' ? JSON.parse(payload) : null
 }
 
 /**
@@ -98,7 +94,7 @@ export function createInspector() {
           stepAfter: record.state.value,
           status: reply.statusCode,
           ms,
-          request: (method === 'GET' ? request.query : request.body) ?? null,
+          request: method === 'GET' ? request.query : request.body,
           response: call.response ?? null,
           before: call.before ?? null,
           base: options.baseUrl(request),

@@ -53,7 +53,7 @@ export async function replay(context: AdminContext, entry: StoredEntry, key: str
       ...(get ? {} : { payload: JSON.stringify(entry.request), headers: { 'content-type': 'application/json' } }),
     })
     const after = await scratch.findCall(key)
-    return { status: res.statusCode, stepAfter: after?.value.state.value ?? before?.state.value ?? null, response: res.body === '' ? null : res.json() }
+    return { status: res.statusCode, stepAfter: after?.value.state.value ?? null, response: res.body === '' ? null : res.json() }
   } finally {
     await app.close()
     await store.close()

@@ -1,7 +1,8 @@
 // The call API's list and detail, and the inspector log each webhook adds to a call.
 import t from 'tap'
 import { simulateCall } from '../../src/testing/index.js'
-import { adminServer, api, detailWith } from './fixtures/admin.js'
+import type { CallRecord } from '../../src/runtime/call-record.js'
+import { TOKEN, adminServer, api, detailWith } from './fixtures/admin.js'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
@@ -114,4 +115,52 @@ t.test('a callback that fails in the flow\'s code is kept too: the fallback NCCO
   const detail = await detailWith(app, 'CON-f', 2)
   t.match(detail.webhooks[1], { kind: 'input', stepBefore: 'ask', stepAfter: 'ask', status: 200, response: fallback })
   broken = false
+})
+
+t.test('a call answered without a conversation uuid or numbers: stored under its leg, null where nothing is known', async (t) => {
+  const app = await adminServer(t)
+  t.equal((await app.inject({ method: 'POST', url: '/answer', payload: { uuid: 'leg-bare' } })).statusCode, 200)
+  const detail = await detailWith(app, 'leg-bare', 1)
+  t.match(detail, { uuid: 'leg-bare', conversationUuid: null, from: null, to: null, step: 'menu' })
+  t.match((await api(app, '/calls')).body.calls, [{ uuid: 'leg-bare', conversationUuid: null, from: null, to: null }])
+  await app.inject({ method: 'POST', url: '/flows/ivr-menu/menu/input', payload: { uuid: 'leg-bare', dtmf: { digits: '9', timed_out: false }, timestamp: new Date().toISOString() } })
+  await detailWith(app, 'leg-bare', 2)
+  const replayed = await app.inject({ method: 'POST', url: '/_nccoflow/api/calls/leg-bare/webhooks/1/replay', headers: { authorization: `Bearer ${TOKEN}` } })
+  t.match(replayed.json(), { then: { stepAfter: 'menu', response: [{ text: 'Sorry, I did not understand that.' }] }, now: { stepAfter: 'menu', response: [{ text: 'Sorry, I did not understand that.' }] } })
+})
+
+t.test('a store that does not answer: the list and the stream answer 503 with its code; the webhooks go on', async (t) => {
+  const { createRedisStore } = await import('../../src/runtime/store/index.js')
+  const app = await adminServer(t, { store: createRedisStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 100 }) })
+  const list = await api(app, '/calls')
+  t.strictSame([list.status, list.body.code], [503, 'NCCOFLOW_ERR_STORE_UNAVAILABLE'])
+  const events = await app.inject({ url: '/_nccoflow/api/events', headers: { authorization: `Bearer ${TOKEN}` } })
+  t.strictSame([events.statusCode, events.json().code], [503, 'NCCOFLOW_ERR_STORE_UNAVAILABLE'])
+  const again = await app.inject({ url: '/_nccoflow/api/events', headers: { authorization: `Bearer ${TOKEN}` } })
+  t.equal(again.statusCode, 503, 'each request tries again')
+})
+
+t.test('an inspector log that cannot be written is a warning; the webhook was answered already', async (t) => {
+  const { createMemoryStore } = await import('../../src/runtime/store/index.js')
+  const inner = createMemoryStore<CallRecord>()
+  const store = Object.assign(Object.create(inner) as typeof inner, {
+    appendLog: async () => {
+      throw new Error('disk full')
+    },
+  })
+  const lines: { level: number; msg: string; uuid?: string }[] = []
+  const app = await adminServer(t, { store, logger: { level: 'warn', stream: { write: (line: string) => void lines.push(JSON.parse(line)) } } })
+  const call = simulateCall(app, { flow: 'ivr-menu', uuid: 'leg-w', conversationUuid: 'CON-w' })
+  t.equal((await call.answer())?.length, 2)
+  for (let i = 0; i < 100 && !lines.some((l) => l.msg.includes('inspector')); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.match(lines.find((l) => l.msg.includes('inspector')), { level: 40, uuid: 'leg-w', msg: 'the call inspector could not keep this webhook' })
+})
+
+t.test('Vonage\'s fallback request for a known call is kept in its log, with the fallback NCCO', async (t) => {
+  const app = await adminServer(t)
+  const call = simulateCall(app, { flow: 'ivr-menu', uuid: 'leg-fb', conversationUuid: 'CON-fb' })
+  await call.answer()
+  const res = await app.inject({ method: 'POST', url: '/fallback', payload: { uuid: 'leg-fb', conversation_uuid: 'CON-fb', reason: 'timeout', original_request: { url: 'https://ivr.test/flows/ivr-menu/menu/input' } } })
+  const detail = await detailWith(app, 'CON-fb', 2)
+  t.match(detail.webhooks[1], { index: 1, kind: 'fallback', path: '/fallback', stepBefore: 'menu', stepAfter: 'menu', status: 200, response: res.json() })
 })

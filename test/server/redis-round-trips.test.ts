@@ -125,7 +125,24 @@ if (await needRedis(t)) {
     proxy.take()
     await app.inject({ method: 'GET', url: '/answer?uuid=a-1&conversation_uuid=CON-a-1&from=447700900123&to=447700900000' })
     const writes = proxy.take()
-    t.strictSame(writes.map((write) => write.map((args) => args[0])), [['HMGET'], ['EVALSHA', 'SET']])
+    t.strictSame(writes.map((write) => write.map((args) => args[0])), [['HMGET'], ['EVALSHA', 'SET']], 'the call API off: no index entry, no inspector')
     t.match(writes[1]?.[1], ['SET', /alias:\{leg:a-1\}$/, 'CON-a-1', 'PX', /^\d+$/])
+  })
+
+  t.test('with the call API on, the index entry goes in the write\'s round trip; the inspector writes after the answer', async (t) => {
+    const redis = await ownRedis(t)
+    const proxy = await countingProxy(t, redis.port)
+    const store = createRedisStore<CallRecord>({ url: proxy.url, prefix: testPrefix('round-trips') })
+    const app = await buildServer({ flows: [ivrMenu], defaultFlow: 'ivr-menu', publicUrl: 'https://ivr.test', store, admin: { token: 'admin-token-for-tests-0123456789' } })
+    t.teardown(() => app.close())
+    await store.put('warm-up', {} as CallRecord, null, 60) // loads the script
+    proxy.take()
+    await app.inject({ method: 'GET', url: '/answer?uuid=a-2&conversation_uuid=CON-a-2&from=447700900123&to=447700900000' })
+    const answered = proxy.take()
+    await new Promise((resolve) => setTimeout(resolve, 100)) // the inspector's writes follow the answer
+    const inspected = proxy.take()
+    t.strictSame(answered.map((write) => write.map((args) => args[0])), [['HMGET'], ['EVALSHA', 'ZADD', 'ZREMRANGEBYSCORE', 'SET']], 'the answer: a read, then one write')
+    t.match(answered[1]?.[1], ['ZADD', /calls$/, /^\d+$/, 'CON-a-2'])
+    t.strictSame(inspected.map((write) => write.map((args) => args[0])), [['MULTI', 'RPUSH', 'LTRIM', 'PEXPIRE', 'INCR', 'PEXPIRE', 'EXEC'], ['PUBLISH']], 'then the log, in one MULTI, and the live event')
   })
 }

@@ -6,7 +6,7 @@ export interface MemoryStoreOptions {
   maxCalls?: number
   /** Most aliases held at once (default 4 × maxCalls), evicted the same way. */
   maxAliases?: number
-  /** Most calls whose inspector log (the call API's) is held at once (default maxCalls, at most 10_000), evicted the same way. */
+  /** Most calls whose inspector log (the call API's) is held at once (default maxCalls, at most 1_000), evicted the same way. */
   maxLogs?: number
   /** How often expired records and aliases are dropped, in milliseconds (default 60_000). */
   sweepIntervalMs?: number
@@ -70,7 +70,7 @@ interface AliasEntry extends Expiring {
 export function createMemoryStore<T = unknown>(options: MemoryStoreOptions = {}): MemoryCallStore<T> {
   const maxCalls = checkLimit('maxCalls', options.maxCalls ?? 100_000)
   const maxAliases = checkLimit('maxAliases', options.maxAliases ?? maxCalls * 4)
-  const maxLogs = checkLimit('maxLogs', options.maxLogs ?? Math.min(maxCalls, 10_000))
+  const maxLogs = checkLimit('maxLogs', options.maxLogs ?? Math.min(maxCalls, 1_000))
   const sweepIntervalMs = checkLimit('sweepIntervalMs', options.sweepIntervalMs ?? 60_000)
   const now = options.now ?? Date.now
   const records = new Map<string, RecordEntry>()
