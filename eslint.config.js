@@ -19,4 +19,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['fastify', 'fastify/*', '@fastify/*', '!@fastify/error', 'fastify-plugin'], message: 'Only src/server/ imports fastify (DESIGN.md §1).' }] }],
     },
   },
+  {
+    // The dashboard's browser modules (served as they are, no build step).
+    files: ['src/admin/ui/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'location', 'fetch', 'EventSource', 'URLSearchParams', 'speechSynthesis', 'SpeechSynthesisUtterance', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly'])),
+    },
+  },
 )

@@ -34,6 +34,8 @@ export const errors = {
   ADMIN_UNAUTHORIZED: entry('NCCOFLOW_ERR_ADMIN_UNAUTHORIZED', 401, 'The call API needs the admin token: %s'),
   ADMIN_REQUEST_INVALID: entry('NCCOFLOW_ERR_ADMIN_REQUEST_INVALID', 400, 'Invalid %s: %s'),
   ADMIN_NOT_FOUND: entry('NCCOFLOW_ERR_ADMIN_NOT_FOUND', 404, 'No %s: %s'),
+  ADMIN_SIMULATOR_FAILED: entry('NCCOFLOW_ERR_ADMIN_SIMULATOR_FAILED', 502, 'A simulated webhook failed: %s'),
+  ADMIN_SIMULATOR_BLOCKED: entry('NCCOFLOW_ERR_ADMIN_SIMULATOR_BLOCKED', 409, 'The simulator cannot place calls here: %s'),
 } as const
 
 /** Names of the entries in {@link errors}. */

@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import { adminAuth } from './auth.js'
 import { registerCallsApi } from './calls.js'
 import type { AdminContext } from './context.js'
+import { registerDashboard } from './dashboard.js'
 import { AdminEvents, registerEvents } from './events.js'
 import { registerFlowsApi } from './flows.js'
 import type { Inspector } from './inspector.js'
 import { registerReplay } from './replay.js'
+import { registerSimulator } from './simulator.js'
 
 export type { AdminContext } from './context.js'
 export { createInspector, type Inspector } from './inspector.js'
@@ -40,7 +42,8 @@ export async function registerAdmin(app: FastifyInstance, setup: AdminSetup): Pr
       registerCallsApi(api, context)
       registerEvents(api, context, events)
       registerReplay(api, context)
+      registerSimulator(api, context)
     })
-    // The dashboard and the simulator register here, with `context.requireAdmin` on their API routes.
+    registerDashboard(scope, context)
   })
 }

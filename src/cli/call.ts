@@ -1,9 +1,8 @@
 import { errors } from '../errors.js'
 import type { NccoAction } from '../ncco/index.js'
-import { waitsAt } from '../testing/cursor.js'
-import { simulateCall, type SimulatedCall, type SimulatorApp } from '../testing/simulate.js'
-import { connectFailureStatuses, isConnectFailure, type ConnectFailureStatus } from '../webhooks/statuses.js'
-import { hearNcco } from './hear.js'
+import { accepts, Caller, type CallerCommand, type CallerCommandKind } from '../testing/caller.js'
+import { simulateCall, type SimulatorApp } from '../testing/simulate.js'
+import { connectFailureStatuses, isConnectFailure } from '../webhooks/statuses.js'
 
 /** Where `nccoflow call` reads what the caller does, one line at a time. */
 export interface CallerInput {
@@ -13,28 +12,23 @@ export interface CallerInput {
   readonly interactive: boolean
 }
 
-/** What one line asks the simulated caller to do. */
-export type CallerCommand =
-  | { readonly kind: 'press'; readonly digits: string }
-  | { readonly kind: 'say'; readonly words: string }
-  | { readonly kind: 'wait' }
-  | { readonly kind: 'fail'; readonly status: ConnectFailureStatus }
-  | { readonly kind: 'hangup' }
-
 /** Where the call stands when it needs the caller: the action Vonage waits at. */
 type Waiting = NccoAction
 
 const failUsage = `fail [${connectFailureStatuses.join('|')}]`
 
+/** How the prompt names each thing the caller may type. */
+const typed: Readonly<Record<CallerCommandKind, string>> = {
+  press: 'keys (digits, * and #, e.g. 1 or 42#)',
+  say: 'say <words>',
+  wait: 'wait (the input times out)',
+  fail: `${failUsage} (the connect fails)`,
+  hangup: 'hangup',
+}
+
 /** The lines the caller may type at the action Vonage waits at, for the prompt and for error messages. */
 export function acceptedAt(wait: Waiting): string {
-  if (wait.action === 'input') {
-    const keys = wait.type.includes('dtmf') ? ['keys (digits, * and #, e.g. 1 or 42#)'] : []
-    const speech = wait.type.includes('speech') ? ['say <words>'] : []
-    return [...keys, ...speech, 'wait (the input times out)', 'hangup'].join(', ')
-  }
-  if (wait.action === 'connect') return `${failUsage} (the connect fails), hangup`
-  return 'hangup'
+  return accepts(wait).map((kind) => typed[kind]).join(', ')
 }
 
 /**
@@ -63,20 +57,7 @@ export function commandAt(wait: Waiting, line: string): CallerCommand | string {
   const command = parseLine(line)
   const accepted = `; here the caller can type ${acceptedAt(wait)}`
   if (typeof command === 'string') return `${command}${accepted}`
-  const fits = command.kind === 'hangup'
-    || (wait.action === 'input' && (command.kind === 'wait' || (command.kind === 'press' && wait.type.includes('dtmf')) || (command.kind === 'say' && wait.type.includes('speech'))))
-    || (wait.action === 'connect' && command.kind === 'fail')
-  return fits ? command : `"${line.trim()}" does not fit: Vonage waits at the ${wait.action}${accepted}`
-}
-
-/** Sends what the caller does (but hang up); resolves once the server has answered and the call's record is read again. */
-async function perform(call: SimulatedCall, command: Exclude<CallerCommand, { kind: 'hangup' }>): Promise<unknown> {
-  switch (command.kind) {
-    case 'press': return call.press(command.digits)
-    case 'say': return call.say(command.words)
-    case 'wait': return call.silence()
-    case 'fail': return call.connectFails(command.status)
-  }
+  return accepts(wait).includes(command.kind) ? command : `"${line.trim()}" does not fit: Vonage waits at the ${wait.action}${accepted}`
 }
 
 /** Writes the terminal simulator's transcript. */
@@ -97,48 +78,32 @@ export async function playCall(app: SimulatorApp, flow: string, input: CallerInp
   const flows = [...app.nccoflow.runtime.flows.keys()]
   if (!flows.includes(flow)) throw new errors.FLOW_UNKNOWN.Error(flow, `the flows are ${flows.join(', ')}`)
   const call = simulateCall(app, { flow })
+  const caller = new Caller(call)
   const lines = input.lines()[Symbol.asyncIterator]()
-  let recordings = 0
-  /** Posts the recordings still running (they end with the call, if not before), then ends the call `how`. */
-  const end = async (how: () => Promise<unknown>, why: string): Promise<void> => {
-    for (; recordings > 0; recordings -= 1) await call.recordingDone()
-    await how()
-    io.out(`call ended: ${why} (step ${String(call.step)})\n`)
-  }
+  const ended = (why: string) => io.out(`call ended: ${why} (step ${String(call.step)})\n`)
   try {
     io.out(`nccoflow call ${flow}: from ${call.from} to ${call.to}\n`)
     await call.answer()
     for (;;) {
-      const remaining = call.remaining
-      const waitAt = remaining.findIndex(waitsAt)
-      const heard = waitAt === -1 ? remaining : remaining.slice(0, waitAt + 1)
-      recordings += heard.filter((a) => a.action === 'record').length
-      io.out(`step ${String(call.step)}\n${hearNcco(heard).map((line) => `  ${line}\n`).join('')}`)
-      const wait = remaining[waitAt]
-      if (wait === undefined) {
-        await end(() => call.finish(), 'the NCCO ran out')
+      const { heard, waitsAt } = await caller.listen()
+      for (const { step, lines: said } of heard) io.out(`step ${String(step)}\n${said.map((line) => `  ${line}\n`).join('')}`)
+      if (waitsAt === undefined) {
+        ended('the NCCO ran out')
         return 0
       }
-      if (wait.action === 'notify') {
-        await call.notified()
-        continue
-      }
-      const command = await readCommand(wait, lines, input.interactive, io)
+      const command = await readCommand(waitsAt, lines, input.interactive, io)
       if (typeof command === 'string') {
-        await end(() => call.hangup(), 'hung up after a bad line')
+        await caller.act({ kind: 'hangup' })
+        ended('hung up after a bad line')
         io.err(`nccoflow call: ${command}\n`)
         return 1
       }
-      if (command === undefined) {
-        io.out(`${input.interactive ? '\n' : ''}(end of input)\n`)
-        await end(() => call.hangup(), 'the caller hung up')
+      if (command === undefined) io.out(`${input.interactive ? '\n' : ''}(end of input)\n`)
+      await caller.act(command ?? { kind: 'hangup' })
+      if (command === undefined || command.kind === 'hangup') {
+        ended('the caller hung up')
         return 0
       }
-      if (command.kind === 'hangup') {
-        await end(() => call.hangup(), 'the caller hung up')
-        return 0
-      }
-      await perform(call, command)
     }
   } finally {
     await lines.return?.()

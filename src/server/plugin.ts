@@ -36,7 +36,8 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log, observer: metrics, indexCalls: resolved.admin !== undefined })
   keepRawBody(app)
   // Before any route: it guards the routes registered after it with `config: { webhook: true }`.
-  webhookGuard(app, { signature: options.signature, allowedIps: options.allowedIps })
+  const guard = { signature: options.signature, allowedIps: options.allowedIps }
+  webhookGuard(app, guard)
 
   let warnedBase = false
   const baseUrl = (request: FastifyRequest): string => {
@@ -73,7 +74,7 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   })
 
   // The call API and dashboard: beside the webhooks, never in their path (off: nothing of it is registered).
-  if (admin !== undefined) await registerAdmin(app, { runtime, options: resolved, admin: admin.settings, routes, baseUrl, inspector: admin.inspector })
+  if (admin !== undefined) await registerAdmin(app, { runtime, options: resolved, admin: admin.settings, ...guard, routes, baseUrl, inspector: admin.inspector })
 
   app.decorate('nccoflow', { runtime, routes, defaultFlow, metrics: metrics?.registry })
   app.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import { errors as jose, jwtVerify, type JWTPayload } from 'jose'
+import { createHash, randomUUID } from 'node:crypto'
+import { errors as jose, jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import { errors } from '../errors.js'
 
 /** The `signature` option (env `VONAGE_SIGNATURE_SECRET`, `VONAGE_SIGNATURE_MAX_AGE`, `VONAGE_API_KEY`, `VONAGE_APPLICATION_ID`). */
@@ -121,4 +121,22 @@ export function createSignatureVerifier(options: SignatureOptions): SignatureVer
       return { ok: true, claims }
     },
   }
+}
+
+/**
+ * Signs a webhook as Vonage does, for requests the server sends to its own routes (the dashboard's simulator): HS256
+ * with the first secret (the new one during a rotation), claims `iat`, `jti`, `iss: "Vonage"`, the body's
+ * `payload_hash` (none for a GET), and `api_key` and `application_id` when the options require them.
+ * @returns the `Authorization` header's value, `Bearer <JWT>`.
+ */
+export async function signLikeVonage(options: SignatureOptions, body: string | undefined): Promise<string> {
+  const secret = typeof options.secret === 'string' ? options.secret : options.secret[0] as string
+  const claims = {
+    iss: 'Vonage',
+    ...(body === undefined ? {} : { payload_hash: createHash('sha256').update(body).digest('hex') }),
+    ...(options.apiKey === undefined ? {} : { api_key: options.apiKey }),
+    ...(options.applicationId === undefined ? {} : { application_id: options.applicationId }),
+  }
+  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setJti(randomUUID()).sign(new TextEncoder().encode(secret))
+  return `Bearer ${token}`
 }

@@ -83,6 +83,8 @@ t.test('the tarball holds the built package and nothing of the source', async (t
     t.ok(paths.includes(`dist/${entry}.js`) && paths.includes(`dist/${entry}.d.ts`), `dist/${entry} has its JavaScript and types`)
   }
   t.strictSame(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts')), [], 'no TypeScript source')
+  const ui = readdirSync(join(root, 'src', 'admin', 'ui')).map((name) => `dist/admin/ui/${name}`).sort()
+  t.strictSame(paths.filter((p) => p.startsWith('dist/admin/ui/')).sort(), ui, 'the dashboard\'s files, as they are')
   t.strictSame(readdirSync(join(project, 'node_modules', 'nccoflow')).sort(), ['LICENSE', 'README.md', 'bin', 'dist', 'docs', 'package.json'])
 })
 
@@ -96,6 +98,26 @@ t.test('a flow and a test importing the package type-check under strict NodeNext
   t.match(result.stdout, /^ok \d+ - press 1: the opening hours$/m, 'the test docs/install.md shows')
   t.match(result.stdout, /^# pass 3$/m)
   t.match(result.stdout, /^# fail 0$/m)
+})
+
+t.test('the installed package serves the dashboard, Mermaid included (from the project\'s node_modules)', async (t) => {
+  writeFileSync(join(project, 'dashboard.mjs'), [
+    "import { buildServer, flow } from 'nccoflow'",
+    "const hello = flow('hello').steps({ hi: (s) => s.talk('Hi.') })",
+    "const app = await buildServer({ flows: [hello], admin: { token: 'a-token-of-sixteen-characters' } })",
+    "for (const url of ['/_nccoflow/', '/_nccoflow/ui/app.js', '/_nccoflow/ui/style.css', '/_nccoflow/vendor/mermaid/mermaid.esm.min.mjs']) {",
+    '  const reply = await app.inject(url)',
+    "  console.log(url, reply.statusCode, reply.headers['content-type'], reply.body.length > 0)",
+    '}',
+    'await app.close()',
+  ].join('\n'))
+  t.equal(await ok(process.execPath, ['dashboard.mjs'], project), [
+    '/_nccoflow/ 200 text/html; charset=utf-8 true',
+    '/_nccoflow/ui/app.js 200 text/javascript; charset=utf-8 true',
+    '/_nccoflow/ui/style.css 200 text/css; charset=utf-8 true',
+    '/_nccoflow/vendor/mermaid/mermaid.esm.min.mjs 200 text/javascript; charset=utf-8 true',
+    '',
+  ].join('\n'))
 })
 
 t.test('the installed nccoflow command loads the TypeScript flows in flows/', async (t) => {

@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { flow } from '../../src/dsl/flow.js'
 import { nccoflow } from '../../src/server/plugin.js'
-import type { SignatureOptions } from '../../src/server/signature.js'
+import { signLikeVonage, type SignatureOptions } from '../../src/server/signature.js'
 import { conv, level, talks, testServer, validNcco, type ServerOptions, type TestServer } from './fixtures/app.js'
 import { API_KEY, APPLICATION_ID, SECRET, payloadHash, unsecuredToken, vonageToken } from './fixtures/vonage-token.js'
 
@@ -79,6 +79,19 @@ t.test('Vonage\'s verifier accepts our tokens, and we accept tokens from Vonage\
   const tampered = jsonwebtoken.sign({ iss: 'Vonage', payload_hash: payloadHash(body) }, 'not-the-secret', { algorithm: 'HS256' })
   t.equal(verifySignature(tampered, SECRET), false)
   t.strictSame(refusal(t, await post(server, '/answer', body, bearer(tampered)), 401), { code: 'NCCOFLOW_ERR_SIGNATURE_INVALID', message: 'Webhook signature rejected (signature): no signature secret verifies it' })
+})
+
+t.test('signLikeVonage (the dashboard simulator\'s tokens): Vonage\'s verifier accepts them, with Vonage\'s claims', async (t) => {
+  const body = answerBody('y1')
+  const header = await signLikeVonage({ secret: [SECRET, 'the-old-secret'], apiKey: API_KEY, applicationId: APPLICATION_ID }, body)
+  const token = header.replace(/^Bearer /, '')
+  t.equal(verifySignature(token, SECRET), true, 'signed with the first secret')
+  t.equal(verifySignature(token, 'the-old-secret'), false)
+  const claims = jsonwebtoken.decode(token, { complete: true }) as jsonwebtoken.Jwt
+  t.strictSame(claims.header, { alg: 'HS256', typ: 'JWT' })
+  t.match(claims.payload, { iss: 'Vonage', payload_hash: payloadHash(body), api_key: API_KEY, application_id: APPLICATION_ID, iat: Number, jti: String })
+  const bare = jsonwebtoken.decode((await signLikeVonage({ secret: SECRET }, undefined)).replace(/^Bearer /, '')) as Record<string, unknown>
+  t.strictSame(Object.keys(bare).sort(), ['iat', 'iss', 'jti'], 'a GET has no payload_hash; no api_key or application_id unless required')
 })
 
 t.test('every reason a token is refused: 401 with the reason, a warning, nothing stored, no NCCO', async (t) => {

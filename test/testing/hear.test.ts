@@ -1,5 +1,5 @@
 import t from 'tap'
-import { hearNcco } from '../../src/cli/hear.js'
+import { hearNcco } from '../../src/testing/hear.js'
 import type { Ncco } from '../../src/ncco/index.js'
 
 t.test('talk texts as spoken, the other actions as a bracketed note of what the caller hears', async (t) => {
