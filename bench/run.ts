@@ -57,6 +57,8 @@ const specs: readonly ServerSpec[] = [
   { key: 'pino', label: 'nccoflow buildServer, pino info', args: [...tsx, 'bench/servers/nccoflow.ts'], log: 'self' },
   // The memory store: an empty REDIS_URL, whatever the bench's own environment says.
   { key: 'start', label: 'nccoflow start, LOG_LEVEL=info', args: ['bin/nccoflow.js', 'start'], log: 'stdout', env: { ...startEnv, REDIS_URL: '' } },
+  // The call API and dashboard on: each webhook also kept in its call's inspector log and published (issue 10).
+  { key: 'admin', label: 'nccoflow start, ADMIN_TOKEN', args: ['bin/nccoflow.js', 'start'], log: 'stdout', env: { ...startEnv, REDIS_URL: '', ADMIN_TOKEN: 'bench-admin-token-0123456789' } },
   {
     key: 'redis', label: 'nccoflow start, REDIS_URL', args: ['bin/nccoflow.js', 'start'], log: 'stdout',
     env: { ...startEnv, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix },

@@ -50,11 +50,12 @@ export function addHistory(history: readonly HistoryEntry[], entry: HistoryEntry
 }
 
 /**
- * A record as the store keeps it under `id`: without `call.conversationUuid` when that is `id` itself (a call is stored
- * under its conversation uuid, so the key says it; 61 characters less per call). {@link fromStored} undoes it.
+ * A record as the store keeps it under `id`: without `call.conversationUuid` when that is `id` itself and the leg uuid
+ * is not (a call is stored under its conversation uuid, so the key says it; 61 characters less per call).
+ * {@link fromStored} undoes it.
  */
 export function toStored(id: string, record: CallRecord): CallRecord {
-  if (record.call.conversationUuid !== id) return record
+  if (record.call.conversationUuid !== id || record.call.uuid === id) return record
   const { conversationUuid: _, ...call } = record.call
   return { ...record, call }
 }

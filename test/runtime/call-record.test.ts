@@ -61,6 +61,9 @@ t.test('a record is stored without the conversation uuid it is stored under, and
   t.equal(fromStored('leg-2', byLeg), byLeg, 'and read as it is')
   const other = record({ uuid: 'leg-3', conversationUuid: 'CON-3' })
   t.equal(toStored('CON-9', other), other, 'a conversation uuid that is not the key is kept')
+  const conversationOnly = record({ uuid: 'CON-5', conversationUuid: 'CON-5' })
+  t.equal(toStored('CON-5', conversationOnly), conversationOnly, 'a call known only by its conversation uuid (a callback for an unknown call) is kept as it is')
+  t.equal(fromStored('CON-5', conversationOnly), conversationOnly)
 
   // Through the runtime: the store holds the short form, every reader gets the call whole.
   const store = createMemoryStore<CallRecord>()
@@ -72,4 +75,6 @@ t.test('a record is stored without the conversation uuid it is stored under, and
   t.strictSame((await runtime.findCall('leg-4'))?.value.call, { uuid: 'leg-4', conversationUuid: 'CON-4', from: '447700900123' }, 'by its leg too')
   await runtime.callback('ivr-menu', 'menu', 'input', { uuid: 'leg-4', conversation_uuid: 'CON-4', dtmf: { digits: '1' } }, { baseUrl: 'https://a.test', key: 'k2' })
   t.strictSame((await runtime.findCall('CON-4'))?.value.call, { uuid: 'leg-4', conversationUuid: 'CON-4', from: '447700900123' }, 'a webhook reads it whole and stores it short again')
+  await store.delete('CON-4')
+  t.equal(await runtime.findCall('leg-4'), undefined, 'a leg whose call is gone: its alias stays, and names no call')
 })

@@ -53,6 +53,12 @@ t.test('after the flow changes, calls go on from their step when it exists and h
   t.equal((await app.nccoflow.runtime.findCall('moved'))?.value.state.value, 'menu', 'the record is left as it was')
   t.match(await app.inject({ url: '/metrics' }).then((r) => r.body), /nccoflow_fallbacks_total\{reason="step_gone"\} 1/)
 
+  // A callback at a step the flow has, for a call whose own step is gone (a late callback of a step it passed): the
+  // fallback too, naming the step the call is at.
+  const elsewhere = await post(app, '/flows/desk/sales/input', payload('moved', { dtmf: { digits: '1', timed_out: false }, timestamp: at(3) }))
+  t.strictSame(JSON.parse(elsewhere.body), fallback)
+  t.match(logs.lines.filter((l) => l.event === 'callback.step-gone').at(-1), { uuid: 'moved', missing: 'menu', segment: 'input' })
+
   // A callback whose answer Vonage ignores (a recording) for a step that is gone: 204, nothing runs, a warning.
   const recording = await post(app, '/flows/desk/menu/record', payload('moved', { recording_url: 'https://api.nexmo.com/v1/files/x', recording_uuid: 'r1', start_time: at(4), end_time: at(5), size: 10, timestamp: at(5) }))
   t.equal(recording.statusCode, 204)
