@@ -212,7 +212,9 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
       const calls: { id: string; value: T }[] = []
       let scanned = 0
       let last: [number, string] | undefined
-      for (let offset = 0; ; offset += limit + 1) {
+      // Each batch starts where the one before ended, less the expired members it dropped from the index (those after
+      // them moved up by as many places).
+      for (let offset = 0; ; ) {
         const batch = scored(await send(['ZRANGE', indexKey, String(maxScore), '-inf', 'BYSCORE', 'REV', 'LIMIT', String(offset), String(limit + 1), 'WITHSCORES']))
         // Calls with the cursor's score were listed down to its id (Redis lists equal scores in reverse order of id).
         const members = batch.filter(([score, id]) => score !== maxScore || afterId === undefined || id < afterId)
@@ -230,6 +232,7 @@ export function createRedisStore<T = unknown>(options: RedisStoreOptions): Redis
           if (filter === undefined || filter(value)) calls.push({ id, value })
         }
         if (batch.length < limit + 1) return { calls }
+        offset += batch.length - expired.length
       }
     },
 

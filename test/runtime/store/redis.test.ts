@@ -248,6 +248,26 @@ if (redisThere) {
     t.strictSame(seen, ['e', 'd', 'c', 'b', 'a', 'f'])
   })
 
+  t.test('a filtered listing that meets expired calls loses none of the calls after them', async (t) => {
+    const prefix = testPrefix('expired-list')
+    t.teardown(() => deletePrefix(prefix))
+    const store = createRedisStore<{ keep: boolean }>({ url: REDIS_URL, prefix })
+    t.teardown(() => store.close())
+    const at = Date.now()
+    // Most recent first: two that expire at once, two the filter refuses, then three it accepts.
+    const rows = [['gone-1', false, 1], ['gone-2', false, 1], ['no-1', false, 60], ['no-2', false, 60], ['yes-1', true, 60], ['yes-2', true, 60], ['yes-3', true, 60]] as const
+    for (const [i, [id, keep, ttl]] of rows.entries()) await store.put(id, { keep }, null, ttl, undefined, { updatedAt: at - i, horizonMs: 60_000 })
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const page = await store.listCalls({ limit: 2, filter: (v) => v.keep, ...(cursor === undefined ? {} : { cursor }) })
+      seen.push(...page.calls.map((c) => c.id))
+      cursor = page.next
+    } while (cursor !== undefined)
+    t.strictSame(seen, ['yes-1', 'yes-2', 'yes-3'])
+  })
+
   t.test('a RESP2 client (flat WITHSCORES replies) lists calls and reads logs the same', async (t) => {
     const prefix = testPrefix('resp2')
     t.teardown(() => deletePrefix(prefix))
