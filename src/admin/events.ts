@@ -78,7 +78,10 @@ export function registerEvents(app: FastifyInstance, context: AdminContext, even
       reply.raw.end()
     }
     open.add(end)
-    request.raw.once('close', end)
+    // The client may have gone while the store subscribed (a round trip to Redis): then end at once, or its listener
+    // and timer would stay for the life of the process.
+    if (request.raw.destroyed) end()
+    else request.raw.once('close', end)
   })
   // A stream never ends by itself: close them when the server closes, or close() would wait for them.
   app.addHook('preClose', async () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import type { CallRecord } from '../../src/runtime/call-record.js'
-import { createRedisStore } from '../../src/runtime/store/index.js'
+import { createMemoryStore, createRedisStore, type CallStore } from '../../src/runtime/store/index.js'
 import { simulateCall } from '../../src/testing/index.js'
 import { REDIS_URL, deletePrefix, needRedis, testPrefix } from '../fixtures/redis.js'
 import { adminServer, auth, type Json } from './fixtures/admin.js'
@@ -94,6 +94,38 @@ t.test('an idle stream gets a keep-alive comment every 15 s; a client that goes 
   await new Promise((resolve) => setTimeout(resolve, 20))
   await simulateCall(app, { flow: 'ivr-menu' }).answer()
   t.pass('a webhook after the client left writes to nobody')
+})
+
+t.test('a client that leaves while the store is still subscribing is dropped at once, with its timer', async (t) => {
+  // A store whose subscribe takes a while (Redis: a connection and a round trip), and a client gone before it is done.
+  const memory = createMemoryStore<CallRecord>()
+  const subscribe: CallStore<CallRecord>['subscribe'] = async (listener) => {
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    return memory.subscribe(listener)
+  }
+  const slow = new Proxy(memory, { get: (target, key) => (key === 'subscribe' ? subscribe : Reflect.get(target, key)) })
+  const app = await adminServer(t, { store: slow })
+  const keepAlive: unknown[] = []
+  const cleared: unknown[] = []
+  const [setTimer, clearTimer] = [globalThis.setInterval, globalThis.clearInterval]
+  t.capture(globalThis, 'setInterval', ((fn: () => void, ms: number) => {
+    const timer = setTimer(fn, ms)
+    if (ms === 15_000) keepAlive.push(timer)
+    return timer
+  }) as typeof setInterval)
+  t.capture(globalThis, 'clearInterval', ((timer: Parameters<typeof clearInterval>[0]) => {
+    cleared.push(timer)
+    clearTimer(timer)
+  }) as typeof clearInterval)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const req = request({ host: '127.0.0.1', port: (app.server.address() as AddressInfo).port, path: '/_nccoflow/api/events', headers: auth })
+  req.on('error', () => {})
+  req.end()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  req.destroy()
+  await until(() => keepAlive.length === 1)
+  await until(() => cleared.includes(keepAlive[0]))
+  t.pass('its keep-alive timer was cleared as soon as the subscription was made')
 })
 
 if (await needRedis(t)) {
