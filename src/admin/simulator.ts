@@ -31,12 +31,24 @@ export interface SimulatorState {
 }
 
 /** One simulated call: its caller, where Vonage waits, and the queue that takes its requests one at a time. */
-interface Session {
+export interface Session {
   readonly flow: string
   readonly caller: Caller
   heard: readonly Heard[]
   waitingAt: NccoAction | undefined
   queue: Promise<unknown>
+}
+
+/**
+ * Where simulated calls live, and the server their webhooks go to. Each server has its own unless given one:
+ * `nccoflow dev` builds its server again at every reload and gives each the same, so a simulated call in progress goes
+ * on through the newest server (the flows as they are now), as a real call does.
+ */
+export class SimulatedCalls {
+  /** The calls, by leg uuid: the last {@link SIMULATED_CALLS_KEPT} placed. */
+  readonly sessions = new Map<string, Session>()
+  /** The newest server to register the simulator: simulated webhooks go to it. */
+  server: SimulatorApp | undefined
 }
 
 function stateOf(session: Session): SimulatorState {
@@ -96,13 +108,19 @@ function objectBody(body: unknown): Body | undefined {
 export function registerSimulator(app: FastifyInstance, context: AdminContext): void {
   const { runtime, apiPath } = context
   const base = `${apiPath}/simulator/calls`
-  const sessions = new Map<string, Session>()
+  const home = context.admin.simulated ?? new SimulatedCalls()
+  const { sessions } = home
   // The routes are the server's own; `app.nccoflow` is decorated after the admin routes are registered. Where the server
   // checks signatures, each webhook is signed as Vonage signs it, so it is checked like Vonage's.
   const { signature } = context
-  const target: SimulatorApp = {
+  home.server = {
     inject: async (options) => app.inject(signature === undefined ? options : { ...options, headers: { ...options.headers, authorization: await signLikeVonage(signature, options.payload) } }),
     nccoflow: { runtime },
+  }
+  // A call's webhooks go to the newest server sharing `home` (this one, unless `nccoflow dev` reloaded since).
+  const target: SimulatorApp = {
+    inject: (options) => (home.server as SimulatorApp).inject(options),
+    nccoflow: { get runtime() { return (home.server as SimulatorApp).nccoflow.runtime } },
   }
   // Its webhooks come from 127.0.0.1: an ALLOWED_IPS without it refuses them all.
   const blocked = context.allowedIps !== undefined && !parseAllowlist(context.allowedIps).allows('127.0.0.1')

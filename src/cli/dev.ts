@@ -12,6 +12,7 @@ import { createMemoryStore, type CallStore } from '../runtime/store/index.js'
 import { buildServer } from '../server/build.js'
 import type { FlowLoadProblem } from '../server/options.js'
 import { createMetrics } from '../server/metrics.js'
+import { SimulatedCalls } from '../admin/simulator.js'
 import { duplicateName, flowFiles, isFlowFile, loadFlowFile } from './load-flows.js'
 import { settings, type CliEnv, type CliIo } from './main.js'
 import { findTunnel, NGROK_API } from './ngrok.js'
@@ -153,8 +154,10 @@ export async function dev(env: CliEnv, io: CliIo): Promise<DevServer> {
   const store = createMemoryStore<CallRecord>()
   const shared = keepOpen(store)
   const metrics = createMetrics()
+  // The dashboard's simulated calls outlive a reload too: their next webhook goes to the new server.
+  const simulated = new SimulatedCalls()
   const build = (flows: readonly FlowDefinition[]) =>
-    buildServer({ flows, loggerInstance: log, store: shared, publicUrl, defaultFlow, metrics, admin: { open: true, problems: () => files.problems } })
+    buildServer({ flows, loggerInstance: log, store: shared, publicUrl, defaultFlow, metrics, admin: { open: true, problems: () => files.problems, simulated } })
 
   let app: FastifyInstance = await build(files.flows)
   const server: Server = createServer((request, response) => app.routing(request, response))

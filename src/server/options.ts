@@ -6,6 +6,7 @@ import type { CallStore } from '../runtime/store/index.js'
 import type { CallTtl } from '../runtime/transaction.js'
 import type { ServerMetrics } from './metrics.js'
 import type { SignatureOptions } from './signature.js'
+import type { SimulatedCalls } from '../admin/simulator.js'
 
 /** Options of the nccoflow fastify plugin; the `nccoflow` command reads the same from the environment. */
 export interface NccoflowOptions {
@@ -51,12 +52,15 @@ export interface AdminOptions {
   readonly open?: boolean
   /** Flows that failed to load, shown by `GET /_nccoflow/api/flows` and the dashboard. */
   readonly problems?: () => readonly FlowLoadProblem[]
+  /** The simulator's calls, when they must outlive this server (`nccoflow dev` gives every reload's server the same). */
+  readonly simulated?: SimulatedCalls
 }
 
 /** The admin option once checked: `token` undefined means open. */
 export interface ResolvedAdmin {
   readonly token: string | undefined
   readonly problems: () => readonly FlowLoadProblem[]
+  readonly simulated: SimulatedCalls | undefined
 }
 
 /** The plugin's options once checked, with what follows from them. */
@@ -87,12 +91,12 @@ const noProblems = (): readonly FlowLoadProblem[] => []
 
 function resolveAdmin(admin: AdminOptions | undefined): ResolvedAdmin | undefined {
   if (admin === undefined) return undefined
-  const { token, open = false, problems = noProblems } = admin
+  const { token, open = false, problems = noProblems, simulated } = admin
   if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
     throw new errors.OPTIONS_INVALID.Error('admin.token', 'it must be a string of at least 16 characters (e.g. `openssl rand -hex 32`)')
   }
   if (token === undefined && open !== true) return undefined
-  return { token, problems }
+  return { token, problems, simulated }
 }
 
 /** Checks the plugin's options, so a bad configuration fails `ready()` with a coded error naming the option. */

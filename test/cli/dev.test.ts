@@ -116,6 +116,14 @@ t.test('nccoflow dev: 127.0.0.1 only, the URLs for Vonage from the ngrok tunnel,
   t.equal((await fetch(`${server.url}/metrics`)).status, 200, 'metrics on')
   t.equal((await fetch(`${server.url}/_nccoflow/api/flows`)).status, 200, 'the call API needs no token')
 
+  // A call placed with the dashboard's simulator, waiting in the menu across the reload below.
+  const simulator = `${server.url}/_nccoflow/api/simulator/calls`
+  const post = async (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const placed = await post(simulator, { flow: 'ivr-menu' })
+  t.equal(placed.status, 201)
+  const simulated = (await placed.json()) as { uuid: string; step: string }
+  t.equal(simulated.step, 'menu')
+
   // A saved change is served without a restart; the call in progress goes on at its step with the new code.
   const file = join(dir, 'ivr-menu.ts')
   const source = readFileSync(file, 'utf8')
@@ -128,6 +136,9 @@ t.test('nccoflow dev: 127.0.0.1 only, the URLs for Vonage from the ngrok tunnel,
   t.match(out, /INFO: reloaded ivr-menu\.ts/)
   const going = await press(server.url, 'menu', 'dev-1', '2', 1)
   t.match(going[0], { action: 'talk', text: 'Leave us a message after the tone, then press hash.' }, 'the call in progress hears the new code from its step')
+  const pressed = await post(`${simulator}/${simulated.uuid}`, { action: 'press', digits: '2' })
+  t.equal(pressed.status, 200, 'the simulated call outlived the reload')
+  t.strictSame(((await pressed.json()) as { heard: unknown }).heard, [{ step: 'goodbye', lines: ['Leave us a message after the tone, then press hash.', '[recording]', 'Thank you for calling Acme. Goodbye.'] }], 'and hears the new code')
 
   // A file that no longer loads: the error in the terminal and the dashboard's problems; its last good version runs.
   writeFileSync(file, `${source.replaceAll('Welcome to Acme', 'Broken Acme')}\nexport const broken = (\n`)
