@@ -77,4 +77,12 @@ t.test('a record is stored without the conversation uuid it is stored under, and
   t.strictSame((await runtime.findCall('CON-4'))?.value.call, { uuid: 'leg-4', conversationUuid: 'CON-4', from: '447700900123' }, 'a webhook reads it whole and stores it short again')
   await store.delete('CON-4')
   t.equal(await runtime.findCall('leg-4'), undefined, 'a leg whose call is gone: its alias stays, and names no call')
+
+  // An answer without a conversation uuid: the call is stored under its leg, and found there by a webhook that has one.
+  await runtime.answer('ivr-menu', { uuid: 'leg-6' }, { baseUrl: 'https://a.test', key: 'k3' })
+  t.strictSame((await store.get('leg-6'))?.value.call, { uuid: 'leg-6' })
+  const sales = await runtime.callback('ivr-menu', 'menu', 'input', { uuid: 'leg-6', conversation_uuid: 'CON-6', dtmf: { digits: '1' } }, { baseUrl: 'https://a.test', key: 'k4' })
+  t.match(sales, [{ action: 'talk', text: 'Connecting you to sales.' }], 'the input moved the call stored under its leg')
+  t.equal((await runtime.findCall('leg-6'))?.value.state.value, 'sales')
+  t.equal(await store.get('CON-6'), undefined, 'and no second record was made under the conversation uuid')
 })
