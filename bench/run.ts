@@ -45,6 +45,8 @@ interface ServerSpec {
   readonly env?: Readonly<Record<string, string>>
   /** A log file: the server's stdout goes there (`stdout`), or it writes the file itself (`self`). */
   readonly log?: 'stdout' | 'self'
+  /** Where it runs (default: this checkout). */
+  readonly cwd?: string
 }
 
 // The servers run from source: the nccoflow-source export condition resolves 'nccoflow' in the flows to src/.
@@ -63,9 +65,15 @@ const specs: readonly ServerSpec[] = [
     key: 'redis', label: 'nccoflow start, REDIS_URL', args: ['bin/nccoflow.js', 'start'], log: 'stdout',
     env: { ...startEnv, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix },
   },
+  // Another checkout of nccoflow (BENCH_COMPARE, e.g. a `git worktree` of an older commit with its own npm ci), run
+  // as the start row runs, on its own flows: its `× start` is the change's effect, measured in the same rounds.
+  ...(env.BENCH_COMPARE === undefined ? [] : [{
+    key: 'compare', label: 'nccoflow start, BENCH_COMPARE', args: ['bin/nccoflow.js', 'start'], log: 'stdout' as const, cwd: env.BENCH_COMPARE,
+    env: { ...startEnv, REDIS_URL: '' },
+  }]),
 ]
 const only = env.BENCH_SERVERS?.split(',')
-const chosen = specs.filter((s) => only === undefined || only.includes(s.key) || s.key === 'bare' || s.key === 'express')
+const chosen = specs.filter((s) => only === undefined || only.includes(s.key) || s.key === 'bare' || s.key === 'express' || s.key === 'compare')
 
 /** What the NCCO of each step must contain, to tell that the inputs moved the call on (`-`: no body). */
 const expectedActions: Readonly<Record<CallStep, string>> = {
@@ -97,10 +105,16 @@ const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).std
 
 /** CPU seconds of a process (user + system), or of the children it has waited for (`children`), from /proc. */
 function cpuSeconds(pid: number | 'self', children = false): number {
+  const { user, system } = cpuTimes(pid, children)
+  return user + system
+}
+
+/** User and system (kernel) CPU seconds of a process, or of the children it has waited for, from /proc. */
+function cpuTimes(pid: number | 'self', children = false): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const [user, system] = children ? [fields[13], fields[14]] : [fields[11], fields[12]]
-  return (Number(user) + Number(system)) / ticks
+  return { user: Number(user) / ticks, system: Number(system) / ticks }
 }
 
 async function freePort(): Promise<number> {
@@ -136,7 +150,7 @@ async function startServer(spec: ServerSpec, dir: string): Promise<Server> {
   const out = spec.log === 'stdout' && logFile !== undefined ? openSync(logFile, 'w') : 'ignore'
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.key)}`]
   const child: ChildProcess = spawn('taskset', ['-c', serverCpu, process.execPath, ...profile, ...spec.args], {
-    cwd: root,
+    cwd: spec.cwd ?? root,
     env: { ...env, ...spec.env, PORT: String(port), ...(spec.log === 'self' && logFile !== undefined ? { BENCH_LOG_FILE: logFile } : {}) },
     stdio: ['ignore', out, 'inherit'],
   })
@@ -231,13 +245,15 @@ interface Run {
   readonly errors: number
   readonly non2xx: number
   readonly serverCpu: number
+  /** The share of the server's CPU time spent in the kernel (system time: sockets, files). */
+  readonly serverSystem: number
   readonly wrkCpu: number
 }
 
 async function drive(server: Server, seconds: number, dataFile: string): Promise<Run> {
   const threads = String(connections)
   const args = ['-c', loadCpu, 'wrk', '-t', threads, '-c', threads, '-d', `${seconds}s`, '--timeout', '10s', '-s', join(root, 'bench/call.lua'), server.origin, '--', dataFile, randomBytes(4).toString('hex')]
-  const serverBefore = cpuSeconds(server.pid)
+  const serverBefore = cpuTimes(server.pid)
   const wrkBefore = cpuSeconds('self', true)
   const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
@@ -251,8 +267,15 @@ async function drive(server: Server, seconds: number, dataFile: string): Promise
   return {
     rate: r.requests / elapsed, p50: r.p50 / 1000, p99: r.p99 / 1000, requests: r.requests, calls: r.calls,
     wrong: r.wrong, errors: r.errors, non2xx: r.non2xx,
-    serverCpu: (cpuSeconds(server.pid) - serverBefore) / elapsed, wrkCpu: (cpuSeconds('self', true) - wrkBefore) / elapsed,
+    ...serverShares(cpuTimes(server.pid), serverBefore, elapsed), wrkCpu: (cpuSeconds('self', true) - wrkBefore) / elapsed,
   }
+}
+
+/** The share of a core the server got over a run, and the share of that spent in the kernel. */
+function serverShares(after: { user: number; system: number }, before: { user: number; system: number }, elapsed: number) {
+  const user = after.user - before.user
+  const system = after.system - before.system
+  return { serverCpu: (user + system) / elapsed, serverSystem: user + system > 0 ? system / (user + system) : 0 }
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
@@ -366,6 +389,11 @@ async function throughput(): Promise<boolean> {
     console.log('  medians of the rounds; × bare, × express and × start: median of each round\'s ratio to that row\'s run in the same round;')
     console.log('  server CPU: share of one core the server got; CPU µs/req: its CPU time per request (steadier than req/s on a busy box)')
     for (const server of servers) console.log(`  req/s by round, ${server.spec.key}: ${(runs.get(server) as Run[]).map((r) => fmt(r.rate)).join(', ')}`)
+    console.log(`  server CPU in the kernel (system time: sockets, files), median share: ${servers.map((server) => {
+      const mine = runs.get(server) as Run[]
+      const system = median(mine.map((r) => r.serverSystem))
+      return `${server.spec.key} ${fmt(100 * system)}% (${fmt(median(mine.map((r) => 1e6 * r.serverCpu * r.serverSystem / r.rate)))} µs/req)`
+    }).join(', ')}`)
     for (const server of servers.filter((s) => s.logFile !== undefined)) {
       const lines = readFileSync(server.logFile as string, 'utf8').split('\n').filter((l) => l !== '')
       const warnings = lines.filter((l) => /"level":[4-6]0/.test(l)).length
