@@ -2,7 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate'
 import { awaitsCallback, renderAction, resolve } from '../dsl/render.js'
 import type { CallInfo, FlowDefinition, StepArgs, StepDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
-import { actionDefinitions, notify, validateNcco, type NccoAction } from '../ncco/index.js'
+import { actionDefinitions, deepFreeze, notify, validateNcco, type NccoAction } from '../ncco/index.js'
 import type { CallRecord, LastAnswer } from './call-record.js'
 import { silentLogger, type Logger } from './log.js'
 import type { MachineContext } from './machine.js'
@@ -80,7 +80,7 @@ export async function lastNcco(flow: LoadedFlow, call: CallRecord['call'], last:
     for (const name of last.replay.steps) {
       const step = flow.definition.steps[name]
       if (step === undefined) throw new errors.FLOW_UNKNOWN_STEP.Error(flow.definition.name, name, Object.keys(flow.definition.steps).join(', '))
-      const args = stepArgs(flow.definition, call, { ctx: {} }, name, silentLogger)
+      const args = () => stepArgs(flow.definition, call, { ctx: {} }, name, silentLogger)
       let awaits = false
       for (const op of step.ops) if (op.kind === 'action') awaits = pushAction(ncco, op, step, args, stepUrls(flow.definition, last.replay.base, name), awaits)
     }
@@ -90,24 +90,53 @@ export async function lastNcco(flow: LoadedFlow, call: CallRecord['call'], last:
   return (await renderFrom(flow, call, from, last.fixed.base, silentLogger)).ncco
 }
 
-/** The callback and media URLs of a step's actions. */
+/** The callback and media URLs of a step's actions, and the base URL they start with. */
 function stepUrls(definition: FlowDefinition, baseUrl: string, name: string) {
   const prefix = `${baseUrl}/flows/${definition.name}`
-  return { callback: (segment: string) => `${prefix}/${name}/${segment}`, media: (path: string) => `${prefix}/audio/${path.replace(/^\.\//, '')}` }
+  return { base: baseUrl, callback: (segment: string) => `${prefix}/${name}/${segment}`, media: (path: string) => `${prefix}/audio/${path.replace(/^\.\//, '')}` }
+}
+
+type ActionOp = Extract<StepDefinition['ops'][number], { kind: 'action' }>
+
+/** An action op rendered: the action, whether it awaits a callback, and the notify that follows it (see {@link pushAction}). */
+interface RenderedOp {
+  readonly action: NccoAction
+  readonly awaits: boolean
+  readonly notify?: NccoAction
+}
+
+/** The actions written without functions, rendered once per step and base URL (by step, then base): they are frozen. */
+const fixedOps = new WeakMap<ActionOp, Map<string, RenderedOp>>()
+
+function renderOp(op: ActionOp, step: StepDefinition, args: () => StepArgs<never>, urls: ReturnType<typeof stepUrls>): RenderedOp {
+  const action = renderAction(op, args(), urls)
+  const awaits = awaitsCallback(action)
+  const resumed = awaits && step.next !== undefined && actionDefinitions[action.action]?.resumes === true
+  return resumed ? { action, awaits, notify: notify({ resumed: action.action }, { eventUrl: urls.callback('notify') }) } : { action, awaits }
 }
 
 /**
  * Renders one action of a step onto the NCCO; returns whether the step now awaits a callback. A step whose awaited
  * action Vonage resumes after (a synchronous connect whose leg hangs up) and that has a way out is told of it by a
- * notify: its callback takes that way out.
+ * notify: its callback takes that way out. An action written without functions is rendered once per base URL.
  */
-function pushAction(ncco: NccoAction[], op: Extract<StepDefinition['ops'][number], { kind: 'action' }>, step: StepDefinition, args: StepArgs<never>, urls: ReturnType<typeof stepUrls>, awaits: boolean): boolean {
-  const action = renderAction(op, args, urls)
-  ncco.push(action)
-  if (!awaits && awaitsCallback(action) && step.next !== undefined && actionDefinitions[action.action]?.resumes === true) {
-    ncco.push(notify({ resumed: action.action }, { eventUrl: urls.callback('notify') }))
+function pushAction(ncco: NccoAction[], op: ActionOp, step: StepDefinition, args: () => StepArgs<never>, urls: ReturnType<typeof stepUrls>, awaits: boolean): boolean {
+  let rendered: RenderedOp | undefined
+  if (op.args.every((arg) => typeof arg !== 'function')) {
+    let byBase = fixedOps.get(op)
+    if (byBase === undefined) fixedOps.set(op, (byBase = new Map()))
+    const key = `${step.name}\n${urls.base}`
+    rendered = byBase.get(key)
+    if (rendered === undefined) {
+      rendered = deepFreeze(renderOp(op, step, args, urls))
+      if (byBase.size < MAX_RENDERED) byBase.set(key, rendered)
+    }
+  } else {
+    rendered = renderOp(op, step, args, urls)
   }
-  return awaits || awaitsCallback(action)
+  ncco.push(rendered.action)
+  if (!awaits && rendered.notify !== undefined) ncco.push(rendered.notify)
+  return awaits || rendered.awaits
 }
 
 /** Most NCCOs kept rendered per flow (base URLs taken from requests could otherwise grow it without bound). */
@@ -165,7 +194,7 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
     for (const op of step.ops) {
       if (op.kind === 'action') {
         replayable &&= op.args.every((arg) => typeof arg !== 'function')
-        awaits = pushAction(ncco, op, step, args(), urls, awaits)
+        awaits = pushAction(ncco, op, step, args, urls, awaits)
         continue
       }
       const patch = op.kind === 'do' ? await withDeadline<unknown>(op.fn(args()), deadline, definition.budgetMs) : op.fn(args())
@@ -174,10 +203,19 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
     if (awaits || step.next === undefined) break
     snapshot = followNext(flow, call, snapshot, log)
   }
+  // An NCCO of actions written without functions is the same whenever the call passes through the same steps: it is
+  // validated the first time, and the same frozen NCCO comes back after.
+  const replayKey = cacheKey === undefined && replayable ? `${baseUrl}\n${steps.join('\n')}\n` : undefined
+  const replayed = replayKey === undefined ? undefined : flow.rendered.get(replayKey)
+  if (replayed !== undefined) return { snapshot, ncco: replayed.ncco, replay: { steps, base: baseUrl } }
   const issues = validateNcco(ncco).filter((i) => i.severity === 'error')
   if (issues.length > 0) throw new errors.NCCO_INVALID.Error(issues.map((i) => `${JSON.stringify(i.path)} ${i.message}`).join('; '))
   Object.freeze(ncco)
-  if (cacheKey === undefined) return replayable ? { snapshot, ncco, replay: { steps, base: baseUrl } } : { snapshot, ncco }
+  if (replayKey !== undefined) {
+    if (flow.rendered.size < MAX_RENDERED) flow.rendered.set(replayKey, { step: String(snapshot.value), ncco })
+    return { snapshot, ncco, replay: { steps, base: baseUrl } }
+  }
+  if (cacheKey === undefined) return { snapshot, ncco }
   if (flow.rendered.size < MAX_RENDERED) flow.rendered.set(cacheKey, { step: String(snapshot.value), ncco })
   return { snapshot, ncco, fixed: { step: start, base: baseUrl } }
 }

@@ -11,7 +11,10 @@ export interface LoadedFlow {
   readonly compiled: CompiledFlow
   /** The steps whose rendering depends on nothing of the call (see `fixedSteps`). */
   readonly fixed: ReadonlySet<string>
-  /** NCCOs rendered from fixed steps, by base URL and step, validated once: the step the call ends in, and the NCCO. */
+  /**
+   * NCCOs validated once: those rendered from fixed steps, by base URL and step (the step the call ends in, and the
+   * NCCO), and those of steps passed through whose actions are written without functions, by base URL and the steps.
+   */
   readonly rendered: Map<string, { readonly step: string; readonly ncco: readonly NccoAction[] }>
 }
 

@@ -40,6 +40,29 @@ t.test('a fixed step renders once per base URL; the same frozen NCCO and end ste
   t.equal(flow.rendered.size, 3)
 })
 
+t.test('steps passed through whose actions have no functions: validated once, then the same frozen NCCO comes back', async (t) => {
+  const flow = load(ivrMenu)
+  const sorry = flow.compiled.restore({ value: 'sorry', context: { ctx: {}, asked: 'menu' } })
+  const first = await renderFrom(flow, { uuid: 'p1' }, sorry, 'https://a.test', silentLogger)
+  t.strictSame(first.replay, { steps: ['sorry', 'retry', 'menu'], base: 'https://a.test' })
+  t.ok(Object.isFrozen(first.ncco))
+  const again = await renderFrom(flow, { uuid: 'p2' }, sorry, 'https://a.test', silentLogger)
+  t.equal(again.ncco, first.ncco, 'the NCCO of that path, validated the first time')
+  t.equal(String(again.snapshot.value), 'menu')
+  t.equal(again.snapshot.context.retries, 1, 'the machine still moved: retry() counted the attempt')
+  // Retries used up: sorry, retry, then goodbye: another path, its own NCCO, made of the same rendered actions.
+  const spent = flow.compiled.restore({ value: 'sorry', context: { ctx: {}, asked: 'menu', retries: 2 } })
+  const last = await renderFrom(flow, { uuid: 'p3' }, spent, 'https://a.test', silentLogger)
+  t.strictSame(last.replay?.steps, ['sorry', 'retry', 'goodbye'])
+  t.not(last.ncco, first.ncco)
+  t.equal(last.ncco[0], first.ncco[0], 'the talk of "sorry", rendered once for its step and base URL')
+  t.ok(Object.isFrozen(last.ncco[0]))
+  const elsewhere = await renderFrom(flow, { uuid: 'p4' }, sorry, 'https://b.test', silentLogger)
+  t.not(elsewhere.ncco, first.ncco)
+  t.match(JSON.stringify(elsewhere.ncco), 'https://b.test/flows/ivr-menu/menu/input')
+  t.notMatch(JSON.stringify(elsewhere.ncco), 'https://a.test')
+})
+
 t.test('steps that depend on the call are rendered every time; the cache is bounded', async (t) => {
   const flow = load(survey)
   const from = flow.compiled.restore({ value: 'word', context: { ctx: { rating: 4, word: '' } } })
