@@ -64,9 +64,16 @@ export function nonNull<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined
 }
 
-/** Returns a copy of an object without the keys whose value is undefined. */
+/** Returns a copy of an object without the keys whose value is undefined (a `__proto__` key stays a plain field). */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key]
+    if (field === undefined) continue
+    if (key === '__proto__') Object.defineProperty(out, key, { value: field, enumerable: true, writable: true, configurable: true })
+    else out[key] = field
+  }
+  return out as T
 }
 
 /** A timestamp as Vonage sends it (ISO 8601); bounded, since it is kept in the call's history. */

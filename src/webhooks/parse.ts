@@ -78,16 +78,27 @@ export const webhookSchemas: { readonly [K in PayloadKind]: TSchema } = {
 
 const notAnObject: WebhookIssue = { path: [], message: 'payload must be an object' }
 
-/** Decodes the fields a GET query string carries as JSON text (`dtmf`, `speech`, `payload`, ...) into a copy of the payload. */
+/**
+ * Decodes the fields a GET query string carries as JSON text (`dtmf`, `speech`, `payload`, ...) and drops top-level
+ * nulls, in a copy of the payload when either changes it (else the payload itself, unchanged).
+ */
 export function decodeWebhook(kind: PayloadKind, raw: Record<string, unknown>): { payload: Record<string, unknown>; issues: WebhookIssue[] } {
   // Vonage sends `null` for fields it has no value for (captures show it for rates, times, networks): a top-level
   // null counts as absent, so a required field that is null is reported as missing.
-  const payload = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null))
+  // The usual payload (a POST body without nulls) is used as it is: a copy is made only to change it.
+  let payload = raw
+  for (const key in raw) {
+    if (raw[key] !== null) continue
+    payload = {}
+    for (const field in raw) if (raw[field] !== null) payload[field] = raw[field]
+    break
+  }
   const issues: WebhookIssue[] = []
   for (const field of definitions[kind].jsonFields) {
     const value = payload[field]
     // Only text that opens like JSON is decoded: an old-format `dtmf` such as "123" stays the digits it is.
     if (typeof value !== 'string' || !/^\s*[{[]/.test(value)) continue
+    if (payload === raw) payload = { ...raw }
     try {
       payload[field] = JSON.parse(value)
     } catch {

@@ -45,6 +45,15 @@ t.test('every kind rejects a body that is not an object', async (t) => {
   }
 })
 
+t.test('decodeWebhook drops top-level nulls into a copy; a payload it need not change is given back as it is', async (t) => {
+  const raw = { uuid: 'u', rate: null, dtmf: { digits: '1', timed_out: false } }
+  const { payload } = decodeWebhook('input', raw)
+  t.strictSame(payload, { uuid: 'u', dtmf: { digits: '1', timed_out: false } })
+  t.strictSame(raw, { uuid: 'u', rate: null, dtmf: { digits: '1', timed_out: false } }, 'the input is not changed')
+  const clean = { uuid: 'u', dtmf: { digits: '1', timed_out: false } }
+  t.equal(decodeWebhook('input', clean).payload, clean, 'nothing to change: no copy')
+})
+
 t.test('decodeWebhook decodes only JSON-looking text in the declared fields, into a copy', async (t) => {
   const raw = { dtmf: '123', speech: ' {"results":[]}', payload: '{"a":1}', uuid: 'u' }
   t.strictSame(decodeWebhook('input', raw), {
@@ -87,4 +96,15 @@ t.test('null is the first member of every union that allows it, so a coercing va
   walk(JSON.parse(JSON.stringify(webhookSchemas)))
   t.ok(unionsWithNull.length > 0)
   for (const anyOf of unionsWithNull) t.strictSame(anyOf[0], { type: 'null' })
+})
+
+t.test('a payload with a "__proto__" field keeps it as a plain field: nothing gains a prototype', async (t) => {
+  const raw = JSON.parse('{"uuid":"u","conversation_uuid":"c","__proto__":{"polluted":true},"dtmf":{"digits":"1","timed_out":false}}') as Record<string, unknown>
+  const result = parseWebhook('input', raw)
+  t.ok(result.ok)
+  const value = (result as { value: Record<string, unknown> }).value
+  t.equal(Object.getPrototypeOf(value), Object.prototype)
+  t.strictSame(Object.getOwnPropertyDescriptor(value, '__proto__')?.value, { polluted: true })
+  t.equal((value as { polluted?: unknown }).polluted, undefined)
+  t.equal(({} as { polluted?: unknown }).polluted, undefined)
 })
