@@ -22,19 +22,48 @@ type Level = 'info' | 'warn' | 'error' | 'debug'
 
 /**
  * A logger whose lines carry `bindings` (a call's uuid, flow and step), merged only when a line is written: unlike a
- * pino child, making one per webhook costs nothing while its lines are below the level.
+ * pino child, making one per webhook costs nothing while its lines are below the level (nor, being a class, a closure
+ * per method). Its methods, like pino's, are called on it (`log.info(...)`), not detached.
  */
 export function withBindings(parent: Logger, bindings: Record<string, unknown>): Logger {
-  const line = (level: Level) => (obj: object, msg?: string) => {
-    if (parent.isLevelEnabled?.(level) === false) return
-    parent[level]({ ...bindings, ...obj }, msg)
+  return new BoundLogger(parent, bindings)
+}
+
+class BoundLogger implements Logger {
+  readonly #parent: Logger
+  readonly #bindings: Record<string, unknown>
+
+  constructor(parent: Logger, bindings: Record<string, unknown>) {
+    this.#parent = parent
+    this.#bindings = bindings
   }
-  return {
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    debug: line('debug'),
-    child: (more) => withBindings(parent, { ...bindings, ...more }),
-    isLevelEnabled: (level) => parent.isLevelEnabled?.(level) ?? true,
+
+  #line(level: Level, obj: object, msg: string | undefined): void {
+    if (this.#parent.isLevelEnabled?.(level) === false) return
+    this.#parent[level]({ ...this.#bindings, ...obj }, msg)
+  }
+
+  info(obj: object, msg?: string): void {
+    this.#line('info', obj, msg)
+  }
+
+  warn(obj: object, msg?: string): void {
+    this.#line('warn', obj, msg)
+  }
+
+  error(obj: object, msg?: string): void {
+    this.#line('error', obj, msg)
+  }
+
+  debug(obj: object, msg?: string): void {
+    this.#line('debug', obj, msg)
+  }
+
+  child(more: Record<string, unknown>): Logger {
+    return new BoundLogger(this.#parent, { ...this.#bindings, ...more })
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return this.#parent.isLevelEnabled?.(level) ?? true
   }
 }

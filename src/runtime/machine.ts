@@ -94,9 +94,12 @@ export function compileFlow(definition: FlowDefinition) {
 
   return {
     machine,
-    /** The state a new call starts in. */
+    /**
+     * The state a new call starts in. The machine has no entry actions and no initial actions, so resolving its initial
+     * step with the context is the initial snapshot (a quarter of the cost of `getInitialSnapshot`).
+     */
     start(context: MachineContext): AnyMachineSnapshot {
-      return machine.getInitialSnapshot(scope, context)
+      return machine.resolveState({ value: definition.initial, context })
     },
     /** A stored state, ready for `advance`. */
     restore(state: PersistedState): AnyMachineSnapshot {

@@ -52,7 +52,10 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   }
   const info = (request: FastifyRequest): RequestInfo => ({
     baseUrl: baseUrl(request),
-    key: requestKey(request),
+    // Computed only by the webhooks that keep it (answers and callbacks, not events).
+    get key() {
+      return requestKey(request)
+    },
     log: request.log,
     about: (call) => {
       request.nccoflowCall = { ...request.nccoflowCall, ...call }
