@@ -35,6 +35,8 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   const metrics = options.metrics === true ? createMetrics() : options.metrics || undefined
   const runtime = new CallRuntime({ flows, store: options.store, ttl: options.ttl, logger: app.log, observer: metrics, indexCalls: resolved.admin !== undefined })
   keepRawBody(app)
+  // Set on every webhook (for its log line): declared, so that requests keep one shape.
+  app.decorateRequest('nccoflowCall', undefined)
   // Before any route: it guards the routes registered after it with `config: { webhook: true }`.
   const guard = { signature: options.signature, allowedIps: options.allowedIps }
   webhookGuard(app, guard)

@@ -9,6 +9,7 @@ import { compileFlow } from '../../src/runtime/machine.js'
 import { fixedSteps, renderFrom } from '../../src/runtime/render.js'
 import type { LoadedFlow } from '../../src/runtime/types.js'
 import { eventId } from '../../src/runtime/callbacks/context.js'
+import { flow } from '../../src/dsl/flow.js'
 
 // Steps whose NCCO depends on nothing of the call are rendered and validated once per base URL.
 
@@ -114,4 +115,30 @@ t.test('an answer through steps without functions in their actions is kept as th
   const record = stored?.value as CallRecord
   await store.put('CON-r1', { ...record, last: { key: 'input-r1', replay: { steps: ['sorry', 'gone'], base: 'https://a.test' } } }, stored?.version ?? null, 60)
   t.strictSame(await restarted.callback('ivr-menu', 'menu', 'input', input, { baseUrl: 'https://a.test', key: 'input-r1' }), ivrMenu.toDefinition().fallback)
+})
+
+t.test('a retry answered from steps no request of this process has rendered yet gets the NCCO they render to', async (t) => {
+  // A flow made here: its actions have never been rendered (as after a restart), so the retry renders them itself.
+  const fresh = flow('fresh').steps({
+    ask: (s) => s.talk('Press a key.').input({ type: ['dtmf'] }).otherwise('sorry'),
+    sorry: (s) => s.talk('Sorry.').goto('again'),
+    again: (s) => s.talk('Once more.').input({ type: ['dtmf'] }).otherwise('sorry'),
+  })
+  const store = createMemoryStore<CallRecord>()
+  t.teardown(() => store.close())
+  const runtime = new CallRuntime({ flows: [fresh.toDefinition()], store })
+  const now = Date.now()
+  const record: CallRecord = {
+    flow: 'fresh', flowVersion: fresh.toDefinition().version, call: { uuid: 'x1' }, ended: false, createdAt: now, updatedAt: now,
+    state: { value: 'again', context: { ctx: {}, asked: 'ask' } }, history: [],
+    last: { key: 'input-x1', replay: { steps: ['sorry', 'again'], base: 'https://a.test' } },
+  }
+  await store.put('x1', record, null, 60)
+  const retried = await runtime.callback('fresh', 'again', 'input', { uuid: 'x1', dtmf: { digits: '5' } }, { baseUrl: 'https://a.test', key: 'input-x1' })
+  t.strictSame(retried, [
+    { action: 'talk', text: 'Sorry.' },
+    { action: 'talk', text: 'Once more.' },
+    { action: 'input', type: ['dtmf'], eventUrl: ['https://a.test/flows/fresh/again/input'] },
+  ])
+  t.equal((await store.get('x1'))?.version, 1, 'a retry does not move the call')
 })

@@ -123,3 +123,20 @@ t.test('a flow whose local audio file is missing fails at startup', async (t) =>
   // Without a baseDir the path is relative to the working directory.
   await t.rejects(buildServer({ flows: [music] }), { code: 'NCCOFLOW_ERR_FLOW_INVALID', message: new RegExp(join(process.cwd(), 'missing.mp3')) })
 })
+
+t.test('an app that already declares request.rawBody (fastify-raw-body does) can register the plugin; the bytes are kept', async (t) => {
+  const app = Fastify()
+  app.decorateRequest('rawBody', undefined)
+  await app.register(nccoflow, { flows: [one], publicUrl: 'https://ivr.test' })
+  let seen: string | undefined
+  app.addHook('preHandler', async (request) => {
+    seen = request.rawBody?.toString()
+  })
+  await app.ready()
+  t.teardown(() => app.close())
+  const body = JSON.stringify({ uuid: 'raw-1', conversation_uuid: 'CON-raw-1' })
+  const res = await app.inject({ method: 'POST', url: '/answer', headers: { 'content-type': 'application/json' }, payload: body })
+  t.equal(res.statusCode, 200)
+  t.strictSame(res.json(), [{ action: 'talk', text: 'Flow one.' }])
+  t.equal(seen, body)
+})
