@@ -13,7 +13,8 @@ const MAX_STEPS = 64
 
 /** The arguments every function of a flow gets: the call (with its last input and retry count), the context, the logger. */
 export function stepArgs(definition: FlowDefinition, call: CallRecord['call'], context: MachineContext, step: string, log: Logger): StepArgs<never> {
-  const info: CallInfo = { ...call, flow: definition.name, step, retries: context.retries ?? 0, ...(context.input === undefined ? {} : { input: context.input }) }
+  // The call's fields after the new keys: a spread followed by keys its source lacks is slow on Node 20 (fields.ts).
+  const info: CallInfo = { flow: definition.name, step, retries: context.retries ?? 0, ...(context.input === undefined ? {} : { input: context.input }), ...call }
   return { call: info, context: context.ctx, log } as unknown as StepArgs<never>
 }
 

@@ -73,9 +73,11 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
   }
 
   // One line per webhook, with the call's uuid, flow and step, instead of fastify's two anonymous ones.
+  // Its fields written out: on Node 20 an object spread followed by new keys costs microseconds (see fields.ts).
   app.addHook('onResponse', async (request, reply) => {
-    if (request.nccoflowCall === undefined) return
-    request.log.info({ ...request.nccoflowCall, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
+    const call = request.nccoflowCall
+    if (call === undefined) return
+    request.log.info({ uuid: call.uuid, flow: call.flow, step: call.step, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook')
   })
 
   // The call API and dashboard: beside the webhooks, never in their path (off: nothing of it is registered).

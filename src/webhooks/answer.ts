@@ -50,7 +50,8 @@ export function normalizeAnswer(payload: AnswerWebhook): NormalizedAnswer {
     if (key.startsWith(sipHeaderPrefix) && typeof value === 'string') sipHeaders[key.slice(sipHeaderPrefix.length)] = value
     else rest[key] = value
   }
-  return { ...rest as AnswerWebhook, sipHeaders }
+  rest.sipHeaders = sipHeaders
+  return rest as NormalizedAnswer
 }
 
 // ----------------------------------------------------------------------------------------------- guard

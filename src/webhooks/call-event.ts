@@ -102,8 +102,7 @@ export type NormalizedCallEvent = Static<typeof NormalizedCallEventSchema>
 export function normalizeCallEvent(payload: CallEventWebhook): NormalizedCallEvent {
   if (isTranscribed(payload)) return { ...payload }
   const { uuid, call_uuid, sip_code, duration, rate, price, start_time, end_time, network, ...rest } = payload
-  return compact({
-    ...rest,
+  return compact(rest, {
     uuid: (uuid ?? call_uuid) as string,
     call_uuid,
     sip_code: toNumber(sip_code),

@@ -64,16 +64,30 @@ export function nonNull<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined
 }
 
-/** Returns a copy of an object without the keys whose value is undefined (a `__proto__` key stays a plain field). */
-export function compact<T extends object>(value: T): T {
+/**
+ * Returns a copy of an object without the keys whose value is undefined (a `__proto__` key stays a plain field);
+ * `compact(rest, over)` is `compact({ ...rest, ...over })` without the spread. On Node 20 (V8 11) a spread followed
+ * by keys its source does not have (`{ ...rest, size }`) costs about half a microsecond per key, and more again in
+ * the code that reads the result: normalising one webhook took several microseconds that way.
+ */
+export function compact<T extends object>(value: T): T
+export function compact<T extends object, O extends object>(value: T, over: O): Omit<T, keyof O> & O
+export function compact(value: object, over?: object): object {
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) {
-    const field = (value as Record<string, unknown>)[key]
-    if (field === undefined) continue
-    if (key === '__proto__') Object.defineProperty(out, key, { value: field, enumerable: true, writable: true, configurable: true })
+  copyDefined(out, value)
+  if (over !== undefined) copyDefined(out, over)
+  return out
+}
+
+function copyDefined(out: Record<string, unknown>, from: object): void {
+  for (const key of Object.keys(from)) {
+    const field = (from as Record<string, unknown>)[key]
+    if (field === undefined) {
+      // A later undefined removes the field, as in a spread then compact.
+      if (Object.hasOwn(out, key)) delete out[key]
+    } else if (key === '__proto__') Object.defineProperty(out, key, { value: field, enumerable: true, writable: true, configurable: true })
     else out[key] = field
   }
-  return out as T
 }
 
 /** A timestamp as Vonage sends it (ISO 8601); bounded, since it is kept in the call's history. */

@@ -91,25 +91,23 @@ export type NormalizedSpeech = Static<typeof NormalizedSpeechSchema>
 /** Normalises an input webhook: one `dtmf` shape for every format, `confidence` as a number, `results` always present. */
 export function normalizeInput(payload: InputWebhook): NormalizedInput {
   const { dtmf, speech, timed_out, ...rest } = payload
-  return compact({
-    ...rest,
+  return compact(rest, {
     dtmf: normalizeDtmf(dtmf, toBoolean(timed_out)),
     speech: speech && normalizeSpeech(speech),
   })
 }
 
 function normalizeDtmf(dtmf: InputWebhook['dtmf'], timedOut: boolean | undefined): NormalizedDtmf | undefined {
-  if (typeof dtmf === 'object') return { ...dtmf, digits: dtmf.digits ?? '', timed_out: dtmf.timed_out ?? timedOut ?? false }
+  if (typeof dtmf === 'object') return compact(dtmf, { digits: dtmf.digits ?? '', timed_out: dtmf.timed_out ?? timedOut ?? false })
   if (dtmf === undefined && timedOut === undefined) return undefined
   return { digits: dtmf ?? '', timed_out: timedOut ?? false }
 }
 
 function normalizeSpeech(speech: Static<typeof SpeechSchema>): NormalizedSpeech {
   const { results = [], ...rest } = speech
-  return {
-    ...rest,
-    results: results.map(({ confidence, ...result }) => compact({ ...result, confidence: toNumber(confidence) })),
-  }
+  return compact(rest, {
+    results: results.map(({ confidence, ...result }) => compact(result, { confidence: toNumber(confidence) })),
+  })
 }
 
 // ----------------------------------------------------------------------------------------------- guard

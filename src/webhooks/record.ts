@@ -38,7 +38,7 @@ export type NormalizedRecord = Static<typeof NormalizedRecordSchema>
 /** Normalises a record webhook: `size` becomes a number (or is dropped when null). */
 export function normalizeRecord(payload: RecordWebhook): NormalizedRecord {
   const { size, ...rest } = payload
-  return compact({ ...rest, size: toNumber(size) })
+  return compact(rest, { size: toNumber(size) })
 }
 
 // ----------------------------------------------------------------------------------------------- guard
