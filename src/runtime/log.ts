@@ -40,7 +40,8 @@ class BoundLogger implements Logger {
 
   #line(level: Level, obj: object, msg: string | undefined): void {
     if (this.#parent.isLevelEnabled?.(level) === false) return
-    this.#parent[level]({ ...this.#bindings, ...obj }, msg)
+    // Object.assign, not `{ ...bindings, ...obj }`: on Node 20 a spread that adds keys is slow (webhooks/fields.ts).
+    this.#parent[level](Object.assign({}, this.#bindings, obj), msg)
   }
 
   info(obj: object, msg?: string): void {
@@ -60,7 +61,7 @@ class BoundLogger implements Logger {
   }
 
   child(more: Record<string, unknown>): Logger {
-    return new BoundLogger(this.#parent, { ...this.#bindings, ...more })
+    return new BoundLogger(this.#parent, Object.assign({}, this.#bindings, more))
   }
 
   isLevelEnabled(level: string): boolean {

@@ -177,7 +177,7 @@ export class CallRuntime {
         return { response: undefined }
       }
       request.about?.({ uuid: record.call.uuid, flow: record.flow, step: record.state.value })
-      log = log.child({ uuid: record.call.uuid, flow: record.flow, step: record.state.value })
+      log = withBindings(request.log ?? this.#log, { uuid: record.call.uuid, event: kind, flow: record.flow, step: record.state.value })
       return handleEvent(this.#flows.get(record.flow), kind, payload, record, log)
     }, undefined, request.seen)
   }
