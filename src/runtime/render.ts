@@ -143,6 +143,21 @@ function pushAction(ncco: NccoAction[], op: ActionOp, step: StepDefinition, args
 /** Most NCCOs kept rendered per flow (base URLs taken from requests could otherwise grow it without bound). */
 const MAX_RENDERED = 1024
 
+/** The JSON text of each NCCO kept rendered (deeply frozen, so the text stays true): answered without serialising. */
+const texts = new WeakMap<readonly NccoAction[], string>()
+
+/** The JSON text of an NCCO {@link renderFrom} keeps rendered, or undefined for any other value. */
+export function renderedText(ncco: unknown): string | undefined {
+  // A WeakMap answers undefined for a key that cannot be one.
+  return texts.get(ncco as readonly NccoAction[])
+}
+
+function keep(flow: LoadedFlow, key: string, step: string, ncco: readonly NccoAction[]): void {
+  if (flow.rendered.size >= MAX_RENDERED) return
+  flow.rendered.set(key, { step, ncco })
+  texts.set(ncco, JSON.stringify(ncco))
+}
+
 /**
  * The steps from which rendering depends on nothing of the call: every op is an action written without functions (no
  * `update`, no `do`), and the step awaits, ends, or goes on with a `goto` to another such step. Their NCCO is rendered
@@ -213,10 +228,10 @@ export async function renderFrom(flow: LoadedFlow, call: CallRecord['call'], fro
   if (issues.length > 0) throw new errors.NCCO_INVALID.Error(issues.map((i) => `${JSON.stringify(i.path)} ${i.message}`).join('; '))
   Object.freeze(ncco)
   if (replayKey !== undefined) {
-    if (flow.rendered.size < MAX_RENDERED) flow.rendered.set(replayKey, { step: String(snapshot.value), ncco })
+    keep(flow, replayKey, String(snapshot.value), ncco)
     return { snapshot, ncco, replay: { steps, base: baseUrl } }
   }
   if (cacheKey === undefined) return { snapshot, ncco }
-  if (flow.rendered.size < MAX_RENDERED) flow.rendered.set(cacheKey, { step: String(snapshot.value), ncco })
+  keep(flow, cacheKey, String(snapshot.value), ncco)
   return { snapshot, ncco, fixed: { step: start, base: baseUrl } }
 }

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../errors.js'
+import { renderedText } from '../runtime/render.js'
 import type { FallbackReason } from '../runtime/transaction.js'
 import type { Payload } from '../runtime/types.js'
 import { parseWebhook, type PayloadKind, type WebhookIssue } from '../webhooks/index.js'
@@ -43,9 +44,9 @@ export function badRequest(reply: FastifyReply, kind: string, problem: string): 
   return reply.code(400).send({ statusCode: 400, code: error.code, error: 'Bad Request', message: error.message })
 }
 
-/** Answers an NCCO (or `[]`). */
+/** Answers an NCCO (or `[]`); one the runtime keeps rendered goes out as the JSON text it keeps with it. */
 export function sendNcco(reply: FastifyReply, ncco: unknown): FastifyReply {
-  return reply.code(200).type('application/json').send(ncco)
+  return reply.code(200).type('application/json').send(renderedText(ncco) ?? ncco)
 }
 
 /** How one webhook route is registered. */

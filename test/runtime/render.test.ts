@@ -6,7 +6,8 @@ import { silentLogger } from '../../src/runtime/log.js'
 import { CallRuntime } from '../../src/runtime/runtime.js'
 import { createMemoryStore } from '../../src/runtime/store/memory.js'
 import { compileFlow } from '../../src/runtime/machine.js'
-import { fixedSteps, renderFrom } from '../../src/runtime/render.js'
+import { fixedSteps, renderedText, renderFrom } from '../../src/runtime/render.js'
+import { buildServer } from '../../src/server/index.js'
 import type { LoadedFlow } from '../../src/runtime/types.js'
 import { eventId } from '../../src/runtime/callbacks/context.js'
 import { flow } from '../../src/dsl/flow.js'
@@ -141,4 +142,24 @@ t.test('a retry answered from steps no request of this process has rendered yet 
     { action: 'input', type: ['dtmf'], eventUrl: ['https://a.test/flows/fresh/again/input'] },
   ])
   t.equal((await store.get('x1'))?.version, 1, 'a retry does not move the call')
+})
+
+t.test('an NCCO kept rendered has its JSON text kept with it, and the server answers that text', async (t) => {
+  const loaded = load(ivrMenu)
+  const menu = loaded.compiled.restore({ value: 'menu', context: { ctx: {} } })
+  const kept = await renderFrom(loaded, { uuid: 't1' }, menu, 'https://a.test', silentLogger)
+  t.equal(renderedText(kept.ncco), JSON.stringify(kept.ncco))
+  const asking = load(survey)
+  const word = asking.compiled.restore({ value: 'word', context: { ctx: { rating: 4, word: '' } } })
+  const fresh = await renderFrom(asking, { uuid: 't2' }, word, 'https://a.test', silentLogger)
+  t.equal(renderedText(fresh.ncco), undefined, 'an NCCO rendered from functions has no kept text: it is serialised as it is sent')
+
+  const app = await buildServer({ flows: [ivrMenu], publicUrl: 'https://ivr.test' })
+  t.teardown(() => app.close())
+  const answer = (uuid: string) => app.inject({ method: 'GET', url: `/answer?uuid=${uuid}&conversation_uuid=CON-${uuid}&from=447700900000&to=447700900001` })
+  const [one, two] = [await answer('t3'), await answer('t4')]
+  t.equal(one.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(two.body, one.body, 'the same bytes for every call')
+  t.equal(one.body, JSON.stringify(one.json()), 'the text is the NCCO as JSON')
+  t.match(one.json(), [{ action: 'talk' }, { action: 'input', eventUrl: ['https://ivr.test/flows/ivr-menu/menu/input'] }])
 })
