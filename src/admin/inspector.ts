@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { CallRecord } from '../runtime/call-record.js'
-import type { RequestInfo } from '../runtime/types.js'
+import type { SeenCall } from '../runtime/transaction.js'
 import type { AdminEvents } from './events.js'
 import { callKey, callRow } from './rows.js'
 
@@ -62,14 +62,11 @@ function parseResponse(payload: unknown): unknown {
 export function createInspector() {
   const seen = new WeakMap<FastifyRequest, Seen>()
   return {
-    /** Wraps the plugin's request info so the runtime reports each webhook's call. */
-    info(base: (request: FastifyRequest) => RequestInfo): (request: FastifyRequest) => RequestInfo {
-      return (request) => ({
-        ...base(request),
-        seen: (before, after) => {
-          seen.set(request, { before, after })
-        },
-      })
+    /** What the runtime tells of a webhook's call (its request info's `seen`). */
+    seenBy(request: FastifyRequest): SeenCall {
+      return (before, after) => {
+        seen.set(request, { before, after })
+      }
     },
 
     /** Adds the hooks that write each entry and publish it. */

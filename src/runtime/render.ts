@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate'
-import { awaitsCallback, renderAction, resolve } from '../dsl/render.js'
+import { awaitsCallback, renderAction, resolve, type UrlResolver } from '../dsl/render.js'
 import type { CallInfo, FlowDefinition, StepArgs, StepDefinition } from '../dsl/types.js'
 import { errors } from '../errors.js'
 import { actionDefinitions, deepFreeze, notify, validateNcco, type NccoAction } from '../ncco/index.js'
@@ -92,9 +92,29 @@ export async function lastNcco(flow: LoadedFlow, call: CallRecord['call'], last:
 }
 
 /** The callback and media URLs of a step's actions, and the base URL they start with. */
-function stepUrls(definition: FlowDefinition, baseUrl: string, name: string) {
-  const prefix = `${baseUrl}/flows/${definition.name}`
-  return { base: baseUrl, callback: (segment: string) => `${prefix}/${name}/${segment}`, media: (path: string) => `${prefix}/audio/${path.replace(/^\.\//, '')}` }
+function stepUrls(definition: FlowDefinition, baseUrl: string, name: string): StepUrls {
+  return new StepUrls(baseUrl, `${baseUrl}/flows/${definition.name}`, name)
+}
+
+/** The URLs of one step's callbacks and of its flow's local audio (a class: no closures made per step rendered). */
+class StepUrls implements UrlResolver {
+  readonly base: string
+  readonly #prefix: string
+  readonly #name: string
+
+  constructor(base: string, prefix: string, name: string) {
+    this.base = base
+    this.#prefix = prefix
+    this.#name = name
+  }
+
+  callback(segment: string): string {
+    return `${this.#prefix}/${this.#name}/${segment}`
+  }
+
+  media(path: string): string {
+    return `${this.#prefix}/audio/${path.replace(/^\.\//, '')}`
+  }
 }
 
 type ActionOp = Extract<StepDefinition['ops'][number], { kind: 'action' }>
@@ -109,7 +129,7 @@ interface RenderedOp {
 /** The actions written without functions, rendered once per step and base URL (by step, then base): they are frozen. */
 const fixedOps = new WeakMap<ActionOp, Map<string, RenderedOp>>()
 
-function renderOp(op: ActionOp, step: StepDefinition, args: () => StepArgs<never>, urls: ReturnType<typeof stepUrls>): RenderedOp {
+function renderOp(op: ActionOp, step: StepDefinition, args: () => StepArgs<never>, urls: StepUrls): RenderedOp {
   const action = renderAction(op, args(), urls)
   const awaits = awaitsCallback(action)
   const resumed = awaits && step.next !== undefined && actionDefinitions[action.action]?.resumes === true
@@ -121,7 +141,7 @@ function renderOp(op: ActionOp, step: StepDefinition, args: () => StepArgs<never
  * action Vonage resumes after (a synchronous connect whose leg hangs up) and that has a way out is told of it by a
  * notify: its callback takes that way out. An action written without functions is rendered once per base URL.
  */
-function pushAction(ncco: NccoAction[], op: ActionOp, step: StepDefinition, args: () => StepArgs<never>, urls: ReturnType<typeof stepUrls>, awaits: boolean): boolean {
+function pushAction(ncco: NccoAction[], op: ActionOp, step: StepDefinition, args: () => StepArgs<never>, urls: StepUrls, awaits: boolean): boolean {
   let rendered: RenderedOp | undefined
   if (op.args.every((arg) => typeof arg !== 'function')) {
     let byBase = fixedOps.get(op)

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { createInspector, registerAdmin } from '../admin/index.js'
 import { CallRuntime } from '../runtime/runtime.js'
+import type { Logger } from '../runtime/log.js'
+import type { SeenCall } from '../runtime/transaction.js'
 import type { RequestInfo } from '../runtime/types.js'
 import { resolveOptions, type NccoflowOptions } from './options.js'
 import type { Registry } from 'prom-client'
@@ -52,21 +54,10 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     const host = String(request.headers['x-forwarded-host'] ?? request.host).split(',')[0]?.trim()
     return `${proto}://${host}${prefix}`
   }
-  const info = (request: FastifyRequest): RequestInfo => ({
-    baseUrl: baseUrl(request),
-    // Computed only by the webhooks that keep it (answers and callbacks, not events).
-    get key() {
-      return requestKey(request)
-    },
-    log: request.log,
-    about: (call) => {
-      request.nccoflowCall = { ...request.nccoflowCall, ...call }
-    },
-  })
-
   // With the call API on, the runtime tells the inspector about each webhook's call; off, nothing of it exists.
   const admin = resolved.admin === undefined ? undefined : { settings: resolved.admin, inspector: createInspector() }
-  const routes = registerRoutes(app, runtime, resolved, admin?.inspector.info(info) ?? info, metrics)
+  const info = (request: FastifyRequest): RequestInfo => new WebhookRequestInfo(request, baseUrl(request), admin?.inspector.seenBy(request))
+  const routes = registerRoutes(app, runtime, resolved, info, metrics)
   if (metrics !== undefined) {
     registerMetrics(app, metrics, prefix)
     routes.push({ methods: ['GET'], url: `${prefix}/metrics`, kind: 'metrics' })
@@ -88,6 +79,30 @@ async function nccoflowPlugin(app: FastifyInstance, options: NccoflowOptions): P
     await runtime.drain()
     await runtime.store.close()
   })
+}
+
+/** What the runtime knows of a webhook's request: a class, so that no closure is made per request. */
+class WebhookRequestInfo implements RequestInfo {
+  readonly #request: FastifyRequest
+  readonly baseUrl: string
+  readonly log: Logger
+  readonly seen: SeenCall | undefined
+
+  constructor(request: FastifyRequest, baseUrl: string, seen: SeenCall | undefined) {
+    this.#request = request
+    this.baseUrl = baseUrl
+    this.log = request.log
+    this.seen = seen
+  }
+
+  /** Computed only by the webhooks that keep it (answers and callbacks, not events). */
+  get key(): string {
+    return requestKey(this.#request)
+  }
+
+  about(call: { uuid: string; flow?: string; step?: string }): void {
+    this.#request.nccoflowCall = { ...this.#request.nccoflowCall, ...call }
+  }
 }
 
 /**
