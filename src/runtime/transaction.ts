@@ -95,35 +95,8 @@ export class CallTransactions {
    * `seen`, when given, is told of the call found and of what it became once saved.
    */
   async run<R>(locator: CallLocator, log: () => Logger, fallback: R | undefined, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>, flow?: string, seen?: SeenCall): Promise<R> {
-    const attempt = async (n: number): Promise<R> => {
-      const { id, stored } = await this.#load(locator)
-      seen?.(stored?.value, undefined)
-      const outcome = await handle(stored?.value, id)
-      if (outcome.record !== undefined) {
-        try {
-          const ttl = this.ttlOf(outcome.record)
-          // A new record under a conversation uuid gets the alias of its leg, written in the same round trip.
-          const leg = outcome.record.call.uuid
-          const aliases = stored === undefined && leg !== id ? [legAlias(leg)] : undefined
-          // With the call API on, the index entry goes in the same round trip too; every record has expired after the longest TTL.
-          const index = this.#indexCalls ? { updatedAt: outcome.record.updatedAt, horizonMs: Math.max(this.#activeTtl, this.#finishedTtl) * 1000 } : undefined
-          await this.#store.put(id, toStored(id, outcome.record), stored?.version ?? null, ttl, aliases, index)
-          this.#observer.callSaved?.(stored?.value, outcome.record)
-          seen?.(stored?.value, outcome.record)
-        } catch (error) {
-          // Another instance changed the call between our read and write: read it again and redo the work.
-          if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) {
-            log().debug({ event: 'store.conflict', attempt: n }, 'another instance changed the call meanwhile: reading it again')
-            return attempt(n + 1)
-          }
-          throw error
-        }
-        if (this.#effects) for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record.flow)
-      }
-      return outcome.response
-    }
     try {
-      return await this.#queue.run(locator.key, () => attempt(1))
+      return await this.#queue.run(locator.key, () => this.#attempt(1, locator, log, handle, seen))
     } catch (error) {
       const reason = failureReason(error)
       if (reason === 'flow_error' && flow !== undefined) this.#observer.flowError?.(flow)
@@ -132,6 +105,35 @@ export class CallTransactions {
       log().error({ err: error }, 'the flow failed: the caller hears the fallback NCCO')
       return fallback
     }
+  }
+
+  /** One try of {@link CallTransactions.run}'s work: read, handle, compare-and-set; a conflict tries again. */
+  async #attempt<R>(n: number, locator: CallLocator, log: () => Logger, handle: (record: CallRecord | undefined, id: string) => Promise<Outcome<R>>, seen: SeenCall | undefined): Promise<R> {
+    const { id, stored } = await this.#load(locator)
+    seen?.(stored?.value, undefined)
+    const outcome = await handle(stored?.value, id)
+    if (outcome.record !== undefined) {
+      try {
+        const ttl = this.ttlOf(outcome.record)
+        // A new record under a conversation uuid gets the alias of its leg, written in the same round trip.
+        const leg = outcome.record.call.uuid
+        const aliases = stored === undefined && leg !== id ? [legAlias(leg)] : undefined
+        // With the call API on, the index entry goes in the same round trip too; every record has expired after the longest TTL.
+        const index = this.#indexCalls ? { updatedAt: outcome.record.updatedAt, horizonMs: Math.max(this.#activeTtl, this.#finishedTtl) * 1000 } : undefined
+        await this.#store.put(id, toStored(id, outcome.record), stored?.version ?? null, ttl, aliases, index)
+        this.#observer.callSaved?.(stored?.value, outcome.record)
+        seen?.(stored?.value, outcome.record)
+      } catch (error) {
+        // Another instance changed the call between our read and write: read it again and redo the work.
+        if (isNccoflowError(error, errors.STORE_CONFLICT.code) && n < MAX_ATTEMPTS) {
+          log().debug({ event: 'store.conflict', attempt: n }, 'another instance changed the call meanwhile: reading it again')
+          return this.#attempt(n + 1, locator, log, handle, seen)
+        }
+        throw error
+      }
+      if (this.#effects) for (const effect of outcome.effects ?? []) this.#start(effect, log(), outcome.record.flow)
+    }
+    return outcome.response
   }
 
   /** Reads the call (as {@link fromStored} gives it back): see {@link CallTransactions.#read}. */
