@@ -76,7 +76,7 @@ const groups: readonly (readonly [string, (f: CallFrame) => boolean])[] = [
 /** Functions whose whole cost (with what they call) the issue asks about; nested, not exclusive of each other. */
 const functions: readonly (readonly [string, (f: CallFrame) => boolean])[] = [
   ['requestKey (SHA-1 of each request)', (f) => f.functionName === 'requestKey'],
-  ['#render (steps, NCCO, validateNcco)', (f) => f.functionName === '#render'],
+  ['renderFrom (steps, NCCO, validateNcco when not kept rendered)', (f) => f.functionName === 'renderFrom'],
   ['validateNcco', (f) => f.functionName === 'validateNcco'],
   ['xstate (any frame)', (f) => f.url.includes('node_modules/xstate/')],
   ['memory store get/put', (f) => f.url.includes('/src/runtime/store/')],
